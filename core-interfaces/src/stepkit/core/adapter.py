@@ -52,9 +52,7 @@ class Adapter(abc.ABC):
             AdapterConfigurationError: this adapter's config has no ``url`` field.
         """
         if "url" not in cls.config_model.model_fields:
-            raise AdapterConfigurationError(
-                f"{cls.__name__} is not configured by URL (its config has no 'url' field)"
-            )
+            raise AdapterConfigurationError(f"{cls.__name__} is not configured by URL (its config has no 'url' field)")
         return cls(cls.config_model.build(settings, url=url))
 
     @classmethod

@@ -25,8 +25,7 @@ class Backoff(BaseModel):
     def _max_not_below_initial(self) -> Backoff:
         if self.max_seconds < self.initial_seconds:
             raise ValueError(
-                f"backoff max_seconds ({self.max_seconds}) must be >= initial_seconds "
-                f"({self.initial_seconds})"
+                f"backoff max_seconds ({self.max_seconds}) must be >= initial_seconds ({self.initial_seconds})"
             )
         return self
 
@@ -37,7 +36,7 @@ class Backoff(BaseModel):
         exponent = min(attempt - 1, 64)
         base = min(self.initial_seconds * self.multiplier**exponent, self.max_seconds)
         if self.jitter:
-            base *= 1.0 + random.uniform(-self.jitter, self.jitter)  # noqa: S311
+            base *= 1.0 + random.uniform(-self.jitter, self.jitter)
         return max(0.0, min(base, self.max_seconds))
 
 

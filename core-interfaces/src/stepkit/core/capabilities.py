@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from stepkit.core.errors import AdapterNotSupportedError
 
 
-class Capability(str, enum.Enum):
+class Capability(enum.StrEnum):
     """One thing an adapter may support beyond the base contract."""
 
     TTL = "ttl"
@@ -37,9 +37,6 @@ class Capability(str, enum.Enum):
     CROSS_PROCESS = "cross_process"
     """Instances in different OS processes (or hosts) share one store."""
 
-    def __str__(self) -> str:
-        return self.value
-
 
 OPTION_CAPABILITIES: frozenset[Capability] = frozenset(
     {
@@ -59,9 +56,7 @@ def capability_set(values: Iterable[Capability | str]) -> frozenset[Capability]:
     return frozenset(Capability(v) for v in values)
 
 
-def require_capability(
-    declared: frozenset[Capability], capability: Capability, adapter: str, usage: str
-) -> None:
+def require_capability(declared: frozenset[Capability], capability: Capability, adapter: str, usage: str) -> None:
     """Refuse ``usage`` unless ``capability`` is declared.
 
     Raises:
@@ -69,8 +64,7 @@ def require_capability(
     """
     if capability not in declared:
         raise AdapterNotSupportedError(
-            f"{adapter} does not support {usage}: it does not declare the "
-            f"{capability.name} capability"
+            f"{adapter} does not support {usage}: it does not declare the {capability.name} capability"
         )
 
 

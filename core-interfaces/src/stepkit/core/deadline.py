@@ -48,14 +48,10 @@ async def deadline(
     except AdapterError:
         raise
     except TimeoutError as exc:
-        raise AdapterUnavailableError(
-            f"{backend}: {operation} did not complete within {timeout:g}s"
-        ) from exc
+        raise AdapterUnavailableError(f"{backend}: {operation} did not complete within {timeout:g}s") from exc
     except (*UNAVAILABLE_ERRORS, *unavailable) as exc:
-        raise AdapterUnavailableError(
-            f"{backend}: {operation} failed, backend unreachable: {exc!r}"
-        ) from exc
-    except Exception as exc:  # noqa: BLE001 - translated, chained, never leaked raw
+        raise AdapterUnavailableError(f"{backend}: {operation} failed, backend unreachable: {exc!r}") from exc
+    except Exception as exc:
         raise other(f"{backend}: {operation} failed: {exc!r}") from exc
 
 

@@ -34,9 +34,7 @@ class ValueTooLargeError(AdapterSerializationError):
         self.what = what
         self.size = size
         self.limit = limit
-        super().__init__(
-            f"{what} is {size} bytes once encoded as JSON; the limit is {limit} bytes"
-        )
+        super().__init__(f"{what} is {size} bytes once encoded as JSON; the limit is {limit} bytes")
 
 
 class AdapterConfigurationError(AdapterError, ValueError):

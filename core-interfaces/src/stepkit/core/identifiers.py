@@ -29,20 +29,16 @@ def validate_identifier(value: object, what: str = "identifier") -> str:
         )
     if not value:
         raise InvalidIdentifierError(
-            f"{what} must be a non-empty string of at most {MAX_IDENTIFIER_LENGTH} "
-            "characters; got an empty string"
+            f"{what} must be a non-empty string of at most {MAX_IDENTIFIER_LENGTH} characters; got an empty string"
         )
     if len(value) > MAX_IDENTIFIER_LENGTH:
         raise InvalidIdentifierError(
-            f"{what} must be at most {MAX_IDENTIFIER_LENGTH} characters; got "
-            f"{len(value)} characters"
+            f"{what} must be at most {MAX_IDENTIFIER_LENGTH} characters; got {len(value)} characters"
         )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InvalidIdentifierError(
-            f"{what} must be valid unicode (no lone surrogates): {exc.reason}"
-        ) from exc
+        raise InvalidIdentifierError(f"{what} must be valid unicode (no lone surrogates): {exc.reason}") from exc
     return value
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from stepkit.core.errors import AdapterSerializationError, ValueTooLargeError
 
@@ -41,7 +41,7 @@ def _check(value: object, what: str, path: str, depth: int) -> None:
     kind = type(value)
     if kind is str:
         try:
-            value.encode("utf-8")  # type: ignore[attr-defined]
+            cast(str, value).encode("utf-8")
         except UnicodeEncodeError as exc:
             raise AdapterSerializationError(
                 f"{what} is not JSON: string at {path} is not valid unicode ({exc.reason})"
@@ -50,40 +50,34 @@ def _check(value: object, what: str, path: str, depth: int) -> None:
     if kind is bool or value is None:
         return
     if kind is int:
-        if not -MAX_INT < value < MAX_INT:  # type: ignore[operator]
+        if not -MAX_INT < cast(int, value) < MAX_INT:
             raise AdapterSerializationError(
-                f"{what} is not JSON within range: integer at {path} must satisfy "
-                f"abs(n) < 10**{MAX_INT_DIGITS}"
+                f"{what} is not JSON within range: integer at {path} must satisfy abs(n) < 10**{MAX_INT_DIGITS}"
             )
         return
     if kind is float:
-        if not math.isfinite(value):  # type: ignore[arg-type]
+        if not math.isfinite(cast(float, value)):
             raise AdapterSerializationError(
-                f"{what} is not JSON: float at {path} is {value!r}; NaN and infinities "
-                "are not allowed"
+                f"{what} is not JSON: float at {path} is {value!r}; NaN and infinities are not allowed"
             )
         return
     if depth >= MAX_DEPTH:
-        raise AdapterSerializationError(
-            f"{what} is nested deeper than {MAX_DEPTH} levels at {path}"
-        )
+        raise AdapterSerializationError(f"{what} is nested deeper than {MAX_DEPTH} levels at {path}")
     if kind is list:
-        for index, item in enumerate(value):  # type: ignore[arg-type]
+        for index, item in enumerate(cast(list[object], value)):
             _check(item, what, f"{path}[{index}]", depth + 1)
         return
     if kind is dict:
-        for key, item in value.items():  # type: ignore[attr-defined]
+        for key, item in cast(dict[object, object], value).items():
             if type(key) is not str:
                 raise AdapterSerializationError(
-                    f"{what} is not JSON: object key {key!r} at {path} is "
-                    f"{type(key).__name__}, keys must be str"
+                    f"{what} is not JSON: object key {key!r} at {path} is {type(key).__name__}, keys must be str"
                 )
             _check(key, what, f"{path}.<key>", depth + 1)
             _check(item, what, f"{path}[{key!r}]", depth + 1)
         return
     raise AdapterSerializationError(
-        f"{what} is not JSON: {kind.__name__} at {path} is not one of dict, list, "
-        "str, int, float, bool or None"
+        f"{what} is not JSON: {kind.__name__} at {path} is not one of dict, list, str, int, float, bool or None"
     )
 
 
@@ -131,20 +125,15 @@ def loads(data: str | bytes | bytearray, what: str = "stored value") -> JSONValu
 
 def json_equal(a: object, b: object) -> bool:
     """JSON equality: like ``==`` but ``True != 1``, ``1 != 1.0`` and types must match."""
-    ta, tb = type(a), type(b)
-    if ta is not tb:
+    if type(a) is not type(b):
         return False
-    if ta is list:
-        return len(a) == len(b) and all(  # type: ignore[arg-type]
-            json_equal(x, y) for x, y in zip(a, b)  # type: ignore[call-overload]
-        )
-    if ta is dict:
-        return a.keys() == b.keys() and all(  # type: ignore[attr-defined]
-            json_equal(v, b[k]) for k, v in a.items()  # type: ignore[attr-defined,index]
-        )
-    if ta is float:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, float) and isinstance(b, float):
         # -0.0 == 0.0 numerically, but the codec round-trips the sign; keep it.
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)  # type: ignore[arg-type]
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
     return a == b
 
 

@@ -52,9 +52,7 @@ def where_matches(item: Mapping[str, Any], where: Mapping[str, Any] | None) -> b
     return all(k in item and json_equal(item[k], v) for k, v in where.items())
 
 
-def apply_stream_query(
-    items: Iterable[Mapping[str, Any]], query: StreamQuery
-) -> list[dict[str, Any]]:
+def apply_stream_query(items: Iterable[Mapping[str, Any]], query: StreamQuery) -> list[dict[str, Any]]:
     """Filter, order and page ``items`` exactly as ``StreamAdapter.query`` must."""
     selected = [dict(item) for item in items if where_matches(item, query.where)]
     selected.sort(

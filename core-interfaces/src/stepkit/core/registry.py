@@ -40,10 +40,8 @@ DEFAULT_ADAPTERS: dict[AdapterKind, str] = {
 
 def _check_kind(kind: str) -> AdapterKind:
     if kind not in ENTRY_POINT_GROUPS:
-        raise AdapterConfigurationError(
-            f"unknown adapter kind {kind!r}; expected one of {', '.join(ADAPTER_KINDS)}"
-        )
-    return kind  # type: ignore[return-value]
+        raise AdapterConfigurationError(f"unknown adapter kind {kind!r}; expected one of {', '.join(ADAPTER_KINDS)}")
+    return kind
 
 
 def installed_adapters(kind: str) -> dict[str, EntryPoint]:
@@ -65,12 +63,11 @@ def load_adapter_class(kind: str, name: str) -> type[Adapter]:
     if entry is None:
         names = ", ".join(sorted(available)) or "none"
         raise AdapterConfigurationError(
-            f"no {checked} adapter named {name!r} is installed; installed {checked} "
-            f"adapters: {names}"
+            f"no {checked} adapter named {name!r} is installed; installed {checked} adapters: {names}"
         )
     try:
         loaded = entry.load()
-    except Exception as exc:  # noqa: BLE001 - reported as configuration error
+    except Exception as exc:
         raise AdapterConfigurationError(
             f"{checked} adapter {name!r} ({entry.value}) failed to import: {exc!r}"
         ) from exc
@@ -81,9 +78,7 @@ def load_adapter_class(kind: str, name: str) -> type[Adapter]:
     return loaded
 
 
-def create_adapter(
-    kind: str, name: str, config: BaseModel | Mapping[str, Any] | None = None
-) -> Adapter:
+def create_adapter(kind: str, name: str, config: BaseModel | Mapping[str, Any] | None = None) -> Adapter:
     """Build the adapter ``name`` of ``kind`` from ``config`` (model or mapping)."""
     cls = load_adapter_class(kind, name)
     return cls.from_config(cls.config_model.build(config))

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class FilterOperator(str, enum.Enum):
+class FilterOperator(enum.StrEnum):
     """The twelve filter operators Motia ships."""
 
     EQ = "eq"

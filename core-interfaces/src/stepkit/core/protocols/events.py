@@ -64,9 +64,7 @@ class EventAdapter(Adapter):
         if fifo:
             self._require(Capability.FIFO, "emit(..., fifo=True)")
             if event.message_group_id is None:
-                raise InvalidEventError(
-                    f"FIFO emit on topic {event.topic!r} needs a message_group_id"
-                )
+                raise InvalidEventError(f"FIFO emit on topic {event.topic!r} needs a message_group_id")
         await self._emit(event, fifo)
 
     async def subscribe(
@@ -111,7 +109,9 @@ class EventAdapter(Adapter):
         """
         self._check_open()
         self._require(Capability.DLQ, "redrive_dlq()")
-        return await self._redrive_dlq(validate_identifier(topic, "topic"), validate_identifier(subscriber, "subscriber"))
+        return await self._redrive_dlq(
+            validate_identifier(topic, "topic"), validate_identifier(subscriber, "subscriber")
+        )
 
     # -- hooks ------------------------------------------------------------
     @abc.abstractmethod

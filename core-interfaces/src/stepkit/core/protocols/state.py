@@ -70,9 +70,7 @@ class StateAdapter(Adapter):
         self._check_open()
         return await self._get_group(validate_identifier(group_id, "group_id"))
 
-    async def items(
-        self, group_id: str | None = None, filters: Sequence[StateFilter] | None = None
-    ) -> list[StateItem]:
+    async def items(self, group_id: str | None = None, filters: Sequence[StateFilter] | None = None) -> list[StateItem]:
         """Entries of one group (or all groups) whose values match every filter.
 
         Filter semantics are exactly :func:`stepkit.core.filtering.matches`.
@@ -101,9 +99,7 @@ class StateAdapter(Adapter):
         await self._set(group_id, key, value, ttl)
         return value
 
-    async def set_many(
-        self, group_id: str, values: Mapping[str, JSONValue], *, ttl: float | None = None
-    ) -> None:
+    async def set_many(self, group_id: str, values: Mapping[str, JSONValue], *, ttl: float | None = None) -> None:
         """Store every pair; all of them are applied when this returns, none on error."""
         self._check_open()
         group_id = validate_identifier(group_id, "group_id")
@@ -178,7 +174,6 @@ class StateAdapter(Adapter):
     async def _update(self, group_id: str, key: str, fn: UpdateFn) -> Any:
         """Hook for adapters declaring ``ATOMIC_UPDATE``."""
         raise NotImplementedError  # pragma: no cover - guarded by _require
-
 
 
 async def call_update_fn(fn: UpdateFn, current: JSONValue, key: str) -> JSONValue:

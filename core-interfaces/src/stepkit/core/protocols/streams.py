@@ -69,9 +69,7 @@ class StreamAdapter(abc.ABC):
         group_id = validate_identifier(group_id, "group_id")
         item_id = validate_identifier(item_id, "item id")
         if not isinstance(data, Mapping):
-            raise AdapterSerializationError(
-                f"stream item {item_id!r} must be a dict, got {type(data).__name__}"
-            )
+            raise AdapterSerializationError(f"stream item {item_id!r} must be a dict, got {type(data).__name__}")
         item = {**dict(data), "id": item_id}
         check_json(item, f"stream item {item_id!r}")
         return await self._set(group_id, item_id, item)
@@ -121,7 +119,9 @@ class StreamAdapter(abc.ABC):
         validate_identifier(name, "event name")
         check_json(data, f"stream event {name!r}")
         await self._send(
-            StreamEvent(stream=self.name, group_id=parsed.group_id, item_id=parsed.item_id, type="event", name=name, data=data)
+            StreamEvent(
+                stream=self.name, group_id=parsed.group_id, item_id=parsed.item_id, type="event", name=name, data=data
+            )
         )
 
     async def subscribe(
