@@ -19,7 +19,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "tests", "conformance"]
+nox.options.sessions = ["lint", "typecheck", "packages", "tests", "conformance"]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
@@ -37,20 +37,20 @@ def adapter_dirs() -> list[str]:
     return [str(p.relative_to(ROOT)) for p in dirs]
 
 
-def packages() -> list[str]:
+def packages_list() -> list[str]:
     """Every package of the monorepo, dependencies first."""
     found = [CORE, *adapter_dirs(), CONFORMANCE, RUNTIME]
     return [p for p in found if (ROOT / p / "pyproject.toml").exists()]
 
 
 def test_dirs() -> list[str]:
-    return [f"{p}/tests" for p in packages() if (ROOT / p / "tests").is_dir()]
+    return [f"{p}/tests" for p in packages_list() if (ROOT / p / "tests").is_dir()]
 
 
 def install_monorepo(session: nox.Session, *extra: str) -> None:
     """Install every package (editable, with test extras) plus ``extra`` requirements."""
     args: list[str] = []
-    for package in packages():
+    for package in packages_list():
         args += ["-e", f"./{package}[test]" if has_test_extra(package) else f"./{package}"]
     session.install(*args, *extra)
 
@@ -66,6 +66,50 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.8")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+def import_name(package: str) -> str:
+    """The import path of a package directory, e.g. ``adapters/redis-state`` -> ``stepkit.adapters.redis_state``."""
+    if package == CORE:
+        return "stepkit.core"
+    if package.startswith("adapters/"):
+        return "stepkit.adapters." + Path(package).name.replace("-", "_")
+    return "stepkit." + package
+
+
+def distribution_name(package: str) -> str:
+    for line in (ROOT / package / "pyproject.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("name = "):
+            return line.split("=", 1)[1].strip().strip('"')
+    raise ValueError(f"{package}/pyproject.toml has no project name")
+
+
+@nox.session(python=PYTHON, venv_backend="uv")
+def packages(session: nox.Session) -> None:
+    """Each package builds as a wheel and installs alone into a fresh environment.
+
+    A package's own stepkit-* dependencies come from the wheels built here
+    (they are not on PyPI); everything else from PyPI.
+    """
+    wheels = Path(session.create_tmp()) / "wheels"
+    for package in packages_list():
+        session.run("uv", "build", "--wheel", "--quiet", "--out-dir", str(wheels), package)
+    for package in packages_list():
+        env_dir = Path(session.create_tmp()) / ("env-" + Path(package).name)
+        python = env_dir / "bin" / "python"
+        session.run("uv", "venv", "--quiet", "--python", PYTHON, str(env_dir))
+        session.run(
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(python),
+            "--find-links",
+            str(wheels),
+            distribution_name(package),
+        )
+        session.run(str(python), "-c", f"import {import_name(package)}", external=True)
 
 
 @nox.session(python=PYTHON)
@@ -141,6 +185,13 @@ def bench(session: nox.Session) -> None:
     """Benchmarks of every adapter next to its raw driver, in the same run, as ratios."""
     install_monorepo(session)
     session.run(
-        "python", "-m", "stepkit.conformance.services", "exec", "--services", "redis,rabbitmq", "--",
-        "python", "tools/run_benches.py",
+        "python",
+        "-m",
+        "stepkit.conformance.services",
+        "exec",
+        "--services",
+        "redis,rabbitmq",
+        "--",
+        "python",
+        "tools/run_benches.py",
     )
