@@ -47,12 +47,34 @@ async def deadline(
             yield
     except AdapterError:
         raise
-    except TimeoutError as exc:
-        raise AdapterUnavailableError(f"{backend}: {operation} did not complete within {timeout:g}s") from exc
-    except (*UNAVAILABLE_ERRORS, *unavailable) as exc:
-        raise AdapterUnavailableError(f"{backend}: {operation} failed, backend unreachable: {exc!r}") from exc
     except Exception as exc:
-        raise other(f"{backend}: {operation} failed: {exc!r}") from exc
+        raise translate_error(
+            exc, timeout, backend=backend, operation=operation, unavailable=unavailable, other=other
+        ) from exc
+
+
+def translate_error(
+    exc: Exception,
+    timeout: float,
+    *,
+    backend: str,
+    operation: str,
+    unavailable: tuple[type[BaseException], ...] = (),
+    other: type[AdapterError] = AdapterError,
+) -> AdapterError:
+    """The stepkit error for ``exc`` by the rules of :func:`deadline` (not raised, not chained).
+
+    For adapters that bound time by other means (e.g. one timer per pipelined
+    batch) and only need the translation; raise the result ``from exc``. An
+    :class:`AdapterError` is returned unchanged.
+    """
+    if isinstance(exc, AdapterError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return AdapterUnavailableError(f"{backend}: {operation} did not complete within {timeout:g}s")
+    if isinstance(exc, (*UNAVAILABLE_ERRORS, *unavailable)):
+        return AdapterUnavailableError(f"{backend}: {operation} failed, backend unreachable: {exc!r}")
+    return other(f"{backend}: {operation} failed: {exc!r}")
 
 
 async def with_deadline(
@@ -69,4 +91,4 @@ async def with_deadline(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-__all__ = ["DEFAULT_TIMEOUT", "UNAVAILABLE_ERRORS", "deadline", "with_deadline"]
+__all__ = ["DEFAULT_TIMEOUT", "UNAVAILABLE_ERRORS", "deadline", "translate_error", "with_deadline"]

@@ -81,14 +81,19 @@ def _check(value: object, what: str, path: str, depth: int) -> None:
     )
 
 
-def dumps(value: object, what: str = "value", max_bytes: int | None = None) -> str:
+def dumps(value: object, what: str = "value", max_bytes: int | None = None, *, checked: bool = False) -> str:
     """Encode ``value`` as compact JSON text after checking it strictly.
+
+    ``checked=True`` skips the :func:`check_json` walk for a value the caller
+    has already passed through :func:`check_json` (e.g. a public adapter
+    method that validated it before calling its hook); only then.
 
     Raises:
         AdapterSerializationError: the value is not JSON.
         ValueTooLargeError: the UTF-8 encoding is longer than ``max_bytes``.
     """
-    check_json(value, what)
+    if not checked:
+        check_json(value, what)
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     if max_bytes is not None:
         size = len(text.encode("utf-8"))

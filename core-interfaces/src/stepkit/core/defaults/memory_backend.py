@@ -69,4 +69,13 @@ def shared_backend(name: str = DEFAULT_STORE) -> MemoryBackend:
         return backend
 
 
-__all__ = ["DEFAULT_STORE", "MemoryBackend", "shared_backend"]
+def open_store(
+    backend: MemoryBackend | None, store: str, kind: str, namespace: str, store_type: type[S]
+) -> tuple[MemoryBackend, S]:
+    """The backend an adapter uses (``backend``, else ``shared_backend(store)``) and its
+    ``(kind, namespace)`` store, built by ``store_type()`` on first use."""
+    chosen = backend if backend is not None else shared_backend(store)
+    return chosen, chosen.store(kind, namespace, store_type, store_type)
+
+
+__all__ = ["DEFAULT_STORE", "MemoryBackend", "open_store", "shared_backend"]

@@ -10,10 +10,6 @@ from stepkit.core.identifiers import validate_identifier
 from stepkit.core.protocols.cron import CronAdapterConfig
 
 
-def _check_store(value: str) -> str:
-    return validate_identifier(value, "store")
-
-
 class MemoryConfig(AdapterConfig):
     """Settings of the memory state and stream adapters.
 
@@ -27,7 +23,7 @@ class MemoryConfig(AdapterConfig):
     @field_validator("store")
     @classmethod
     def _store_is_identifier(cls, value: str) -> str:
-        return _check_store(value)
+        return validate_identifier(value, "store")
 
 
 class InProcessEventsConfig(MemoryConfig):
@@ -40,15 +36,8 @@ class InProcessEventsConfig(MemoryConfig):
     drain_timeout: float = Field(default=10.0, gt=0, le=3600)
 
 
-class LocalCronConfig(CronAdapterConfig):
-    """Settings of :class:`LocalCronAdapter`; ``store`` as in :class:`MemoryConfig`."""
-
-    store: str = Field(default=DEFAULT_STORE, description="Process-global memory backend name.")
-
-    @field_validator("store")
-    @classmethod
-    def _store_is_identifier(cls, value: str) -> str:
-        return _check_store(value)
+class LocalCronConfig(CronAdapterConfig, MemoryConfig):
+    """Settings of :class:`LocalCronAdapter`: ``store`` as in :class:`MemoryConfig`, plus ``instance_id``."""
 
 
 __all__ = ["InProcessEventsConfig", "LocalCronConfig", "MemoryConfig"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
-from stepkit.core.defaults.memory_backend import MemoryBackend, shared_backend
+from stepkit.core.defaults.memory_backend import MemoryBackend, open_store
 from stepkit.core.defaults.memory_config import MemoryConfig
 from stepkit.core.defaults.memory_groups import MemoryGroups, expiry
+from stepkit.core.errors import AdapterConflictError
 from stepkit.core.filtering import matches
 from stepkit.core.json_codec import JSONValue, dumps, loads
 from stepkit.core.models.state import StateFilter, StateItem
@@ -26,8 +28,10 @@ class MemoryStateAdapter(StateAdapter):
     round-trip exactly and callers cannot mutate stored data. ``set_many`` is
     applied atomically. ``update`` is linearizable per key (optimistic
     compare-and-set on a per-write version, retried until it wins; a
-    synchronous ``fn`` never needs a retry) and keeps the entry's TTL. TTL
-    uses the monotonic clock; expired entries are invisible at once.
+    synchronous ``fn`` never needs a retry; after ``operation_timeout`` of
+    lost races it raises ``AdapterConflictError`` having written nothing)
+    and keeps the entry's TTL. TTL uses the monotonic clock; expired entries
+    are invisible at once.
 
     Data lives as long as the process; nothing is persisted.
     """
@@ -41,8 +45,8 @@ class MemoryStateAdapter(StateAdapter):
     ) -> None:
         super().__init__(config)
         assert isinstance(self.config, MemoryConfig)
-        self.backend = backend if backend is not None else shared_backend(self.config.store)
-        self._data = self.backend.store("state", self.config.namespace, MemoryGroups, MemoryGroups)
+        settings = self.config
+        self.backend, self._data = open_store(backend, settings.store, "state", settings.namespace, MemoryGroups)
 
     async def _get(self, group_id: str, key: str) -> JSONValue:
         entry = self._data.get(group_id, key)
@@ -89,6 +93,7 @@ class MemoryStateAdapter(StateAdapter):
         self._data.clear(group_id)
 
     async def _update(self, group_id: str, key: str, fn: UpdateFn) -> JSONValue:
+        give_up = time.monotonic() + self.config.operation_timeout
         while True:
             entry = self._data.get(group_id, key)
             current = None if entry is None else loads(entry.text)
@@ -96,6 +101,11 @@ class MemoryStateAdapter(StateAdapter):
             text = dumps(new_value, f"update result for key {key!r}")
             if self._data.compare_and_set(group_id, key, entry.version if entry else 0, text):
                 return new_value
+            if time.monotonic() > give_up:
+                raise AdapterConflictError(
+                    f"update of {key!r} in group {group_id!r} lost every race to concurrent writers for "
+                    f"{self.config.operation_timeout:g}s; nothing was written"
+                )
             await asyncio.sleep(0)
 
 

@@ -21,7 +21,9 @@ It may be called more than once (optimistic retries), so it must be pure.
 
 
 def _check_ttl(ttl: float | None) -> None:
-    if ttl is not None and (not isinstance(ttl, (int, float)) or not math.isfinite(ttl) or ttl <= 0):
+    if ttl is not None and (
+        isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not math.isfinite(ttl) or ttl <= 0
+    ):
         raise ValueError(f"ttl must be a positive number of seconds, got {ttl!r}")
 
 

@@ -1,0 +1,208 @@
+"""Benchmark: stepkit RabbitMQ events adapter vs raw aio-pika, measured in the same run.
+
+* Throughput: N events emitted concurrently (publisher confirms) and handled
+  (manual ack), first emit to last handler call, msgs/s.
+* Latency: one event in flight at a time, emit call to handler start, p50/p99.
+
+Raw aio-pika does the same work: a durable queue bound to a direct exchange,
+persistent messages, confirms on publish, manual ack after the callback. The two
+sides alternate over several trials (best throughput, pooled latencies), so load
+from other processes hits both alike. Targets: throughput >= 0.8x raw, p99
+latency <= 1.5x raw. Prints PASS/MISS; always exits 0.
+
+    python bench_events.py --url amqp://guest:guest@127.0.0.1:5672/
+"""
+
+from __future__ import annotations
+
+import abc
+import argparse
+import asyncio
+import os
+import statistics
+import time
+import uuid
+
+import aio_pika
+from aio_pika.abc import AbstractExchange, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+
+from stepkit.adapters.rabbitmq_events import RabbitMQEventAdapter
+from stepkit.core import Event, QueueConfig
+
+WINDOW = 200
+PREFETCH = 100
+
+
+class Probe:
+    """Arrival times of handled events, and a signal per arrival."""
+
+    def __init__(self) -> None:
+        self.arrived: list[float] = []
+        self.target = 10**9
+        self.all_done = asyncio.Event()
+        self.one = asyncio.Event()
+
+    def reset(self, target: int) -> None:
+        self.arrived.clear()
+        self.target = target
+        self.all_done.clear()
+        self.one.clear()
+
+    def hit(self) -> None:
+        self.arrived.append(time.perf_counter())
+        self.one.set()
+        if len(self.arrived) >= self.target:
+            self.all_done.set()
+
+
+class Side(abc.ABC):
+    """One contender: set up, emit one event, tear down."""
+
+    label: str
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.probe = Probe()
+
+    @abc.abstractmethod
+    async def setup(self) -> None: ...
+
+    @abc.abstractmethod
+    async def emit(self, i: int) -> None: ...
+
+    @abc.abstractmethod
+    async def teardown(self) -> None: ...
+
+    async def throughput(self, count: int) -> float:
+        self.probe.reset(count)
+        start = time.perf_counter()
+        for base in range(0, count, WINDOW):
+            await asyncio.gather(*(self.emit(i) for i in range(base, min(base + WINDOW, count))))
+        await asyncio.wait_for(self.probe.all_done.wait(), 120)
+        return count / (time.perf_counter() - start)
+
+    async def latency(self, rounds: int) -> list[float]:
+        self.probe.reset(10**9)
+        samples = []
+        for i in range(rounds):
+            self.probe.one.clear()
+            start = time.perf_counter()
+            await self.emit(i)
+            await asyncio.wait_for(self.probe.one.wait(), 30)
+            samples.append(self.probe.arrived[-1] - start)
+        return samples
+
+
+class RawSide(Side):
+    label = "aio-pika"
+
+    async def setup(self) -> None:
+        self.connection: AbstractRobustConnection = await aio_pika.connect_robust(self.url)
+        publish = await self.connection.channel(publisher_confirms=True)
+        consume = await self.connection.channel(publisher_confirms=False)
+        await consume.set_qos(prefetch_count=PREFETCH)
+        self.name = f"stepkit-bench-raw-{uuid.uuid4().hex[:8]}"
+        self.exchange: AbstractExchange = await publish.declare_exchange(
+            self.name, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        self.queue: AbstractQueue = await consume.declare_queue(self.name, durable=True)
+        await self.queue.bind(self.name, routing_key="topic")
+        self.tag = await self.queue.consume(self._on_message)
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        self.probe.hit()
+        await message.ack()
+
+    async def emit(self, i: int) -> None:
+        body = f'{{"n":{i}}}'.encode()
+        message = aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, message_id=uuid.uuid4().hex)
+        await self.exchange.publish(message, "topic")
+
+    async def teardown(self) -> None:
+        await self.queue.cancel(self.tag)
+        await self.queue.delete(if_unused=False, if_empty=False)
+        await self.exchange.delete()
+        await self.connection.close()
+
+
+class AdapterSide(Side):
+    label = "stepkit"
+
+    async def setup(self) -> None:
+        self.adapter = RabbitMQEventAdapter(
+            {"url": self.url, "namespace": f"bench-{uuid.uuid4().hex[:8]}", "exchange_prefix": "stepkit-bench"}
+        )
+        await self.adapter.open()
+        await self.adapter.subscribe("topic", "bench", self._handle, QueueConfig(concurrency=PREFETCH))
+
+    async def _handle(self, event: Event) -> None:
+        self.probe.hit()
+
+    async def emit(self, i: int) -> None:
+        await self.adapter.emit(Event(topic="topic", data={"n": i}))
+
+    async def teardown(self) -> None:
+        await self.adapter.close()
+        connection = await aio_pika.connect(self.url)
+        async with connection:
+            channel = await connection.channel()
+            for queue in self.adapter.topology.declared_queues:
+                await channel.queue_delete(queue)
+            for exchange in self.adapter.topology.declared_exchanges:
+                await channel.exchange_delete(exchange)
+
+
+def _p(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _row(label: str, ours: float, raw: float, unit: str, ratio: float, target: str, ok: bool | None) -> str:
+    verdict = "" if ok is None else ("PASS" if ok else "MISS")
+    return f"{label:<28}{ours:>10.2f}{raw:>10.2f}  {unit:<6}{ratio:>7.2f}x  {target:<9}{verdict}"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description="stepkit RabbitMQ events adapter vs raw aio-pika")
+    parser.add_argument("--url", default=os.environ.get("STEPKIT_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--count", type=int, default=3000, help="events per throughput trial")
+    parser.add_argument("--rounds", type=int, default=200, help="one-in-flight events per latency trial")
+    parser.add_argument("--trials", type=int, default=3, help="alternating trials per side")
+    args = parser.parse_args()
+
+    sides: list[Side] = [RawSide(args.url), AdapterSide(args.url)]
+    throughput: dict[str, list[float]] = {side.label: [] for side in sides}
+    latency: dict[str, list[float]] = {side.label: [] for side in sides}
+    for side in sides:
+        await side.setup()
+    try:
+        for side in sides:  # warm-up: connections, declarations, caches
+            await side.throughput(300)
+            await side.latency(20)
+        for _ in range(args.trials):
+            for side in sides:
+                throughput[side.label].append(await side.throughput(args.count))
+                latency[side.label].extend(await side.latency(args.rounds))
+    finally:
+        for side in sides:
+            await side.teardown()
+
+    ours_tp, raw_tp = max(throughput["stepkit"]), max(throughput["aio-pika"])
+    ours_lat, raw_lat = latency["stepkit"], latency["aio-pika"]
+    ms = 1000.0
+    print(
+        f"stepkit-rabbitmq-events bench: {args.trials} alternating trials, "
+        f"{args.count} events/throughput trial, {args.rounds} latency rounds/trial"
+    )
+    print(f"{'metric':<28}{'stepkit':>10}{'aio-pika':>10}  {'unit':<6}{'ratio':>8}  {'target':<9}result")
+    tp_ratio = ours_tp / raw_tp
+    print(_row("throughput emit->handler", ours_tp, raw_tp, "msg/s", tp_ratio, ">= 0.8x", tp_ratio >= 0.8))
+    p50 = statistics.median(ours_lat), statistics.median(raw_lat)
+    print(_row("latency p50, 1 in flight", p50[0] * ms, p50[1] * ms, "ms", p50[0] / p50[1], "-", None))
+    p99 = _p(ours_lat, 0.99), _p(raw_lat, 0.99)
+    p99_ratio = p99[0] / p99[1]
+    print(_row("latency p99, 1 in flight", p99[0] * ms, p99[1] * ms, "ms", p99_ratio, "<= 1.5x", p99_ratio <= 1.5))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,30 @@
+"""Conformance-suite factory (entry point ``stepkit.conformance: rabbitmq-events``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stepkit.adapters.rabbitmq_events.adapter import RabbitMQEventAdapter
+from stepkit.adapters.rabbitmq_events.config import RabbitMQEventsConfig
+
+if TYPE_CHECKING:
+    from stepkit.conformance import ConformanceContext  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+
+def factory(ctx: ConformanceContext) -> RabbitMQEventAdapter:
+    """A not-yet-connected adapter on the suite's RabbitMQ, in the test's namespace.
+
+    All instances of one test share ``ctx.namespace`` (one logical event bus);
+    the connection opens lazily, so this is safe to call in a child process.
+    """
+    return RabbitMQEventAdapter(
+        RabbitMQEventsConfig(
+            url=ctx.service("rabbitmq").url,
+            namespace=ctx.namespace,
+            operation_timeout=ctx.operation_timeout,
+            drain_timeout=max(5.0, ctx.operation_timeout),
+        )
+    )
+
+
+__all__ = ["factory"]

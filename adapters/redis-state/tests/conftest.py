@@ -1,0 +1,53 @@
+"""Fixtures: a real Redis (from the stepkit-conformance plugin when installed) and fresh namespaces."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from stepkit.adapters.redis_state import RedisStateAdapter
+
+
+@pytest.fixture(scope="session")
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """The URL of the Redis under test: ``stepkit_services`` if available, else ``STEPKIT_REDIS_URL``."""
+    try:
+        services = request.getfixturevalue("stepkit_services")
+    except pytest.FixtureLookupError:
+        return os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0")
+    return str(services.get("redis").endpoint.url)
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A namespace no other test uses."""
+    return f"test-state-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def make_state(redis_url: str, namespace: str) -> AsyncIterator[Callable[..., RedisStateAdapter]]:
+    """Builds adapters on the test's namespace; all are closed (and their data cleared) after the test."""
+    made: list[RedisStateAdapter] = []
+
+    def make(**settings: object) -> RedisStateAdapter:
+        config = {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
+        adapter = RedisStateAdapter(config)
+        made.append(adapter)
+        return adapter
+
+    yield make
+    cleaner = RedisStateAdapter({"url": redis_url, "namespace": namespace})
+    for group in await cleaner.group_ids():
+        await cleaner.clear(group)
+    await cleaner.close()
+    for adapter in made:
+        await adapter.close()
+
+
+@pytest.fixture
+async def state(make_state: Callable[..., RedisStateAdapter]) -> RedisStateAdapter:
+    """One adapter on a fresh namespace."""
+    return make_state()

@@ -1,0 +1,1 @@
+"""Servers as local processes, for machines without Docker."""

@@ -1,0 +1,76 @@
+"""``provider_from_env``: pick a backend per service from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+from .backend import Backend
+from .endpoint import ServiceName
+from .provider import ServiceProvider
+from .url_backend import UrlBackend
+
+Mode = Literal["docker", "local", "auto"]
+
+
+def services_mode(environ: Mapping[str, str]) -> Mode:
+    """``STEPKIT_SERVICES`` (``docker``, ``local`` or ``auto``; default ``auto``); ``ValueError`` otherwise."""
+    raw = environ.get("STEPKIT_SERVICES", "").strip().lower() or "auto"
+    if raw == "docker":
+        return "docker"
+    if raw == "local":
+        return "local"
+    if raw == "auto":
+        return "auto"
+    raise ValueError(f"STEPKIT_SERVICES={raw!r}: expected docker, local or auto")
+
+
+class _Selector:
+    """Chooses and lazily builds one backend per kind; a service with a URL always gets the URL backend."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = dict(environ)
+        self._mode = services_mode(self._environ)
+        self._urls = UrlBackend(self._environ)
+        self._docker: Backend | None = None
+        self._local: Backend | None = None
+        self._use_docker: bool | None = None
+
+    def _wants_docker(self) -> bool:
+        if self._use_docker is None:
+            if self._mode == "auto":
+                from .docker.engine import engine_reachable
+
+                self._use_docker = engine_reachable(self._environ)
+            else:
+                self._use_docker = self._mode == "docker"
+        return self._use_docker
+
+    def __call__(self, name: ServiceName) -> Backend:
+        if self._urls.has(name):
+            return self._urls
+        if self._wants_docker():
+            if self._docker is None:
+                from .docker.backend import DockerBackend
+
+                self._docker = DockerBackend(self._environ)
+            return self._docker
+        if self._local is None:
+            from .local.backend import LocalBackend
+
+            self._local = LocalBackend(self._environ)
+        return self._local
+
+
+def provider_from_env(environ: Mapping[str, str] | None = None) -> ServiceProvider:
+    """A provider configured by the environment (``os.environ`` by default).
+
+    Per service: ``STEPKIT_<SERVICE>_URL`` set → that running server (provider ``url``, no fault
+    controls). Otherwise ``STEPKIT_SERVICES``: ``docker`` → Testcontainers; ``local`` → server
+    processes on this machine; ``auto`` (default) → Docker when an engine answers, else local.
+    Images are chosen per service by ``STEPKIT_<SERVICE>_IMAGE``, else a locally built
+    ``stepkit/<image>:local``, else the official image. Nothing starts until ``get()``.
+    ``ValueError`` for a bad ``STEPKIT_SERVICES`` value, raised here.
+    """
+    return ServiceProvider(_Selector(os.environ if environ is None else environ))

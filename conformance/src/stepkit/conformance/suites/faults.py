@@ -1,0 +1,46 @@
+"""Fault injection on the fault test's dedicated server (never a shared one).
+
+The handle's blocking calls run in a worker thread so the adapter's own
+background tasks keep running on the loop while the server is paused or
+restarted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from stepkit.conformance.harness import Harness
+from stepkit.conformance.services import ServiceHandle
+
+
+def _handle(harness: Harness) -> ServiceHandle:
+    handle = harness.fault_handle
+    assert handle is not None, "fault tests run only with a dedicated service (the plugin provides it)"
+    return handle
+
+
+@asynccontextmanager
+async def paused(harness: Harness) -> AsyncIterator[None]:
+    """The server is frozen (calls time out) inside the block, running again after it."""
+    handle = _handle(harness)
+    await asyncio.to_thread(handle.pause)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(handle.unpause)
+
+
+@asynccontextmanager
+async def stopped(harness: Harness) -> AsyncIterator[None]:
+    """The server is stopped (connections refused) inside the block, restarted on the same port after it."""
+    handle = _handle(harness)
+    await asyncio.to_thread(handle.stop)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(handle.start)
+
+
+__all__ = ["paused", "stopped"]

@@ -1,0 +1,137 @@
+"""A Hypothesis state machine driving state instances against a reference dict model.
+
+With one instance it proves ``state.model``; with several instances on one
+namespace (each step on a random instance) it proves ``state.shared``: the
+instances are one store, whatever instance wrote or reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
+
+from stepkit.conformance.harness import Harness, new_namespace
+from stepkit.conformance.strategies import identifiers, json_scalars, json_values
+from stepkit.conformance.suites.common import assert_json_equal
+from stepkit.core import FilterOperator, StateAdapter, StateFilter
+from stepkit.core.filtering import matches
+
+GROUPS = ("a", "ab", "a:b", "a*", "[a]", "🦄 x", "%41", "A")
+KEYS = ("b:c", "c", "b", "*", "?", "k/1", "%", "\u0000", "bc")
+
+groups = identifiers(GROUPS)
+keys = identifiers(KEYS)
+filters = st.builds(
+    StateFilter,
+    value_key=st.sampled_from([None, "n", "s", "l"]),
+    operator=st.sampled_from(list(FilterOperator)),
+    value=json_scalars(),
+)
+values = st.one_of(
+    json_values(),
+    st.fixed_dictionaries({}, optional={"n": json_scalars(), "s": st.text(max_size=5),
+                                        "l": st.lists(json_scalars(), max_size=3)}),
+)
+
+
+class StateMachine(RuleBasedStateMachine):
+    """Random operations on ``instances`` state adapters sharing one fresh namespace."""
+
+    def __init__(self, harness: Harness, instances: int) -> None:
+        super().__init__()
+        self.h = harness
+        namespace = new_namespace()
+        self.adapters: list[StateAdapter] = harness.run(self._build(namespace, instances))
+        self.model: dict[str, dict[str, Any]] = {}
+
+    async def _build(self, namespace: str, count: int) -> list[StateAdapter]:
+        return [await self.h.state(namespace) for _ in range(count)]
+
+    def _do(self, coro: Any) -> Any:
+        return self.h.run(coro, timeout=self.h.operation_timeout * 10 + 10)
+
+    def _on(self, index: int) -> StateAdapter:
+        return self.adapters[index % len(self.adapters)]
+
+    @rule(i=st.integers(0, 7), g=groups, k=keys, v=values)
+    def set(self, i: int, g: str, k: str, v: Any) -> None:
+        returned = self._do(self._on(i).set(g, k, v))
+        assert_json_equal(returned, v, f"set({g!r}, {k!r}) return value")
+        self.model.setdefault(g, {})[k] = v
+
+    @rule(i=st.integers(0, 7), g=groups, k=keys)
+    def get(self, i: int, g: str, k: str) -> None:
+        assert_json_equal(self._do(self._on(i).get(g, k)), self.model.get(g, {}).get(k), f"get({g!r}, {k!r})")
+
+    @rule(i=st.integers(0, 7), g=groups, k=keys)
+    def exists(self, i: int, g: str, k: str) -> None:
+        got = self._do(self._on(i).exists(g, k))
+        assert got is (k in self.model.get(g, {})), f"exists({g!r}, {k!r}) returned {got!r}"
+
+    @rule(i=st.integers(0, 7), g=groups, k=keys)
+    def delete(self, i: int, g: str, k: str) -> None:
+        previous = self._do(self._on(i).delete(g, k))
+        assert_json_equal(previous, self.model.get(g, {}).pop(k, None), f"delete({g!r}, {k!r}) return value")
+        if g in self.model and not self.model[g]:
+            del self.model[g]
+
+    @rule(i=st.integers(0, 7), g=groups, ks=st.lists(keys, max_size=5))
+    def get_many(self, i: int, g: str, ks: list[str]) -> None:
+        got = self._do(self._on(i).get_many(g, ks))
+        assert_json_equal(got, [self.model.get(g, {}).get(k) for k in ks], f"get_many({g!r}, {ks!r})")
+
+    @rule(i=st.integers(0, 7), g=groups, mapping=st.dictionaries(keys, values, max_size=4))
+    def set_many(self, i: int, g: str, mapping: dict[str, Any]) -> None:
+        self._do(self._on(i).set_many(g, mapping))
+        if mapping:
+            self.model.setdefault(g, {}).update(mapping)
+
+    @rule(i=st.integers(0, 7), g=groups)
+    def keys(self, i: int, g: str) -> None:
+        got = self._do(self._on(i).keys(g))
+        assert len(got) == len(set(got)), f"keys({g!r}) has duplicates: {got!r}"
+        assert set(got) == set(self.model.get(g, {})), f"keys({g!r}) = {sorted(got)!r}, expected {sorted(self.model.get(g, {}))!r}"
+
+    @rule(i=st.integers(0, 7))
+    def group_ids(self, i: int) -> None:
+        got = self._do(self._on(i).group_ids())
+        assert len(got) == len(set(got)), f"group_ids() has duplicates: {got!r}"
+        assert set(got) == set(self.model), f"group_ids() = {sorted(got)!r}, expected {sorted(self.model)!r}"
+
+    @rule(i=st.integers(0, 7), g=groups)
+    def get_group(self, i: int, g: str) -> None:
+        assert_json_equal(self._do(self._on(i).get_group(g)), self.model.get(g, {}), f"get_group({g!r})")
+
+    @rule(i=st.integers(0, 7), g=groups)
+    def clear(self, i: int, g: str) -> None:
+        self._do(self._on(i).clear(g))
+        self.model.pop(g, None)
+
+    @rule(i=st.integers(0, 7), g=st.one_of(st.none(), groups), fs=st.lists(filters, max_size=2))
+    def items(self, i: int, g: str | None, fs: list[StateFilter]) -> None:
+        got = self._do(self._on(i).items(g, fs))
+        actual = sorted(((it.group_id, it.key), it.value) for it in got)
+        expected = sorted(
+            ((group, key), value)
+            for group, entries in self.model.items()
+            if g is None or group == g
+            for key, value in entries.items()
+            if matches(value, fs)
+        )
+        assert [p for p, _ in actual] == [p for p, _ in expected], (
+            f"items({g!r}, {fs!r}) returned {[p for p, _ in actual]!r}, expected {[p for p, _ in expected]!r}"
+        )
+        assert_json_equal([v for _, v in actual], [v for _, v in expected], f"items({g!r}, {fs!r}) values")
+
+    def teardown(self) -> None:
+        async def close() -> None:
+            for adapter in self.adapters:
+                await adapter.close()
+                self.h.forget(adapter)
+
+        self._do(close())
+
+
+__all__ = ["StateMachine"]

@@ -1,0 +1,66 @@
+"""The fault lifecycle every provider must support, checked with real clients."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from service_clients import roundtrip
+
+from stepkit.conformance.services import ServiceHandle, ServiceProvider
+
+FAIL_TIMEOUT = 1.0
+
+
+def _timed(timings: list[tuple[str, float]], label: str, started: float) -> None:
+    timings.append((label, time.monotonic() - started))
+
+
+def assert_unavailable(handle: ServiceHandle, why: str) -> None:
+    """A real client request fails (it must not hang: every client call has a timeout)."""
+    try:
+        roundtrip(handle.endpoint, FAIL_TIMEOUT)
+    except Exception:  # noqa: BLE001 - any client failure is the expected outcome here
+        return
+    raise AssertionError(f"{handle.endpoint.name} answered while {why}")
+
+
+def refuses_connections(host: str, port: int) -> bool:
+    """True when nothing accepts TCP connections on ``host:port``."""
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+def run_lifecycle(provider: ServiceProvider, name: str, timings: list[tuple[str, float]], prefix: str) -> None:
+    """start → request → pause (request fails) → unpause (works) → stop (fails) → start on the same
+    port (a new client works) → close (port refuses connections)."""
+    started = time.monotonic()
+    handle = provider.get(name, dedicated=True)
+    _timed(timings, f"{prefix} {name} start", started)
+    try:
+        ep = handle.endpoint
+        assert ep.name == name
+        assert handle.supports_faults
+        roundtrip(ep)
+
+        handle.pause()
+        assert handle.state == "paused"
+        assert_unavailable(handle, "paused")
+        handle.unpause()
+        roundtrip(ep)
+
+        handle.stop()
+        assert handle.state == "stopped"
+        assert_unavailable(handle, "stopped")
+        started = time.monotonic()
+        handle.start()
+        _timed(timings, f"{prefix} {name} restart", started)
+        assert handle.endpoint == ep
+        roundtrip(handle.endpoint)
+    finally:
+        handle.close()
+    assert handle.state == "closed"
+    assert refuses_connections(ep.host, ep.port)

@@ -1,0 +1,124 @@
+"""One real client request per service, bounded in time, used to prove a server answers."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+
+import aio_pika
+import asyncpg
+import boto3
+import redis
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from botocore.config import Config
+
+from stepkit.conformance.services import ServiceEndpoint
+
+
+def _redis(ep: ServiceEndpoint, timeout: float) -> None:
+    client = redis.Redis.from_url(ep.url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        key = f"probe-{uuid.uuid4().hex}"
+        client.set(key, "v")
+        assert client.get(key) == b"v"
+    finally:
+        client.close()
+
+
+async def _postgres(ep: ServiceEndpoint, timeout: float) -> None:
+    conn = await asyncpg.connect(ep.url, timeout=timeout, command_timeout=timeout)
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS probe (v int)")
+        assert await conn.fetchval("SELECT 41 + 1") == 42
+    finally:
+        await asyncio.wait_for(conn.close(), timeout)
+
+
+async def _rabbitmq(ep: ServiceEndpoint, timeout: float) -> None:
+    conn = await aio_pika.connect(ep.url, timeout=timeout)
+    try:
+        channel = await conn.channel()
+        queue = await channel.declare_queue(f"probe-{uuid.uuid4().hex}", auto_delete=True)
+        await channel.default_exchange.publish(aio_pika.Message(b"hello"), routing_key=queue.name)
+        for _ in range(50):
+            message = await queue.get(fail=False)
+            if message is not None:
+                await message.ack()
+                assert message.body == b"hello"
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("message not delivered")
+    finally:
+        await asyncio.wait_for(conn.close(), timeout)
+
+
+async def _kafka(ep: ServiceEndpoint, timeout: float) -> None:
+    bootstrap = f"{ep.host}:{ep.port}"
+    topic = f"probe-{uuid.uuid4().hex[:12]}"
+    common = {"bootstrap_servers": bootstrap, "request_timeout_ms": int(timeout * 1000)}
+    producer = AIOKafkaProducer(**common)
+    consumer = AIOKafkaConsumer(topic, auto_offset_reset="earliest", group_id=None, **common)
+    try:
+        await producer.start()
+        await producer.send_and_wait(topic, b"hello", key=b"k")
+        await consumer.start()
+        record = await consumer.getone()
+        assert record.value == b"hello"
+    finally:
+        await asyncio.wait_for(asyncio.gather(producer.stop(), consumer.stop(), return_exceptions=True), timeout)
+
+
+def _boto(ep: ServiceEndpoint, service: str, timeout: float) -> object:
+    return boto3.client(
+        service,
+        endpoint_url=ep.url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 0}),
+    )
+
+
+def _dynamodb(ep: ServiceEndpoint, timeout: float) -> None:
+    client = _boto(ep, "dynamodb", timeout)
+    table = f"probe-{uuid.uuid4().hex}"
+    client.create_table(  # type: ignore[attr-defined]
+        TableName=table,
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.put_item(TableName=table, Item={"k": {"S": "a"}, "v": {"N": "1"}})  # type: ignore[attr-defined]
+    item = client.get_item(TableName=table, Key={"k": {"S": "a"}}, ConsistentRead=True)["Item"]  # type: ignore[attr-defined]
+    assert item["v"] == {"N": "1"}
+
+
+def _sqs(ep: ServiceEndpoint, timeout: float) -> None:
+    client = _boto(ep, "sqs", timeout)
+    url = client.create_queue(QueueName=f"probe-{uuid.uuid4().hex}")["QueueUrl"]  # type: ignore[attr-defined]
+    client.send_message(QueueUrl=url, MessageBody="hello")  # type: ignore[attr-defined]
+    messages = client.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])  # type: ignore[attr-defined]
+    assert [m["Body"] for m in messages] == ["hello"]
+
+
+def _sync(fn: Callable[[ServiceEndpoint, float], Awaitable[None]]) -> Callable[[ServiceEndpoint, float], None]:
+    def run(ep: ServiceEndpoint, timeout: float) -> None:
+        asyncio.run(asyncio.wait_for(fn(ep, timeout), timeout * 3))
+
+    return run
+
+
+ROUNDTRIPS: dict[str, Callable[[ServiceEndpoint, float], None]] = {
+    "redis": _redis,
+    "postgres": _sync(_postgres),
+    "rabbitmq": _sync(_rabbitmq),
+    "kafka": _sync(_kafka),
+    "dynamodb": _dynamodb,
+    "sqs": _sqs,
+}
+
+
+def roundtrip(ep: ServiceEndpoint, timeout: float = 5.0) -> None:
+    """Do one real request against ``ep`` with a real client; raise if it fails or takes too long."""
+    ROUNDTRIPS[ep.name](ep, timeout)

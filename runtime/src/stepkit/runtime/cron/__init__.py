@@ -1,0 +1,1 @@
+"""Cron expressions (:mod:`.expression`) and the exactly-once-per-tick scheduler (:mod:`.scheduler`)."""

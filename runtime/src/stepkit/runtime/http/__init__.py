@@ -1,0 +1,1 @@
+"""HTTP for API steps: a Starlette ASGI app served by uvicorn."""

@@ -1,0 +1,212 @@
+"""End to end: three ``stepkit start`` processes of examples/messaging on Redis and RabbitMQ.
+
+* requests to any instance share state;
+* each event is handled exactly once per subscriber group (ProcessMessage, AuditMessage);
+* over at least 10 ticks of the every-second cron step, each tick runs exactly once,
+  with one instance's clock 2 s ahead and another's 2 s behind;
+* SIGKILL of one instance with handlers in flight loses no event.
+
+Servers come from the ``stepkit_services`` fixture (stepkit-conformance plugin), or from
+``STEPKIT_REDIS_URL`` / ``STEPKIT_RABBITMQ_URL`` when the plugin is not installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import math
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from process_harness import StepkitProcess
+
+from stepkit.core.protocols.state import StateAdapter
+from stepkit.core.registry import create_adapter
+
+try:
+    import stepkit.adapters.rabbitmq_events
+    import stepkit.adapters.redis_state  # noqa: F401
+except ImportError as missing:
+    pytest.skip(
+        f"the e2e test needs stepkit-redis-state and stepkit-rabbitmq-events installed ({missing})",
+        allow_module_level=True,
+    )
+
+HAS_REDIS_CRON = importlib.util.find_spec("stepkit.adapters.redis_cron") is not None
+HAS_REDIS_STREAMS = importlib.util.find_spec("stepkit.adapters.redis_streams") is not None
+APP = Path(__file__).resolve().parents[3] / "examples" / "messaging"
+SKEWS = (2.0, 0.0, -2.0)
+
+
+@pytest.fixture(scope="module")
+def service_urls(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Redis and RabbitMQ URLs: from the conformance plugin's servers, else the environment."""
+    try:
+        services = request.getfixturevalue("stepkit_services")
+    except pytest.FixtureLookupError:
+        return {
+            "redis": os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "rabbitmq": os.environ.get("STEPKIT_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"),
+        }
+    return {name: services.get(name).endpoint.url for name in ("redis", "rabbitmq")}
+
+
+def instance_env(urls: dict[str, str], namespace: str, index: int) -> dict[str, str]:
+    env = {
+        "STEPKIT_STATE_ADAPTER": "redis",
+        "STEPKIT_STATE_URL": urls["redis"],
+        "STEPKIT_STATE_NAMESPACE": namespace,
+        "STEPKIT_EVENTS_ADAPTER": "rabbitmq",
+        "STEPKIT_EVENTS_URL": urls["rabbitmq"],
+        "STEPKIT_EVENTS_NAMESPACE": namespace,
+        "STEPKIT_CRON_INSTANCE_ID": f"instance-{index}",
+        "STEPKIT_CLOCK_SKEW_SECONDS": str(SKEWS[index]),
+        "STEPKIT_SHUTDOWN_TIMEOUT_SECONDS": "10",
+    }
+    if HAS_REDIS_CRON:
+        env.update({"STEPKIT_CRON_ADAPTER": "redis", "STEPKIT_CRON_URL": urls["redis"], "STEPKIT_CRON_NAMESPACE": namespace})
+    if HAS_REDIS_STREAMS:
+        env.update(
+            {"STEPKIT_STREAMS_ADAPTER": "redis", "STEPKIT_STREAMS_URL": urls["redis"], "STEPKIT_STREAMS_NAMESPACE": namespace}
+        )
+    return env
+
+
+class Cluster:
+    """Three instances of the example app on one namespace, plus a state adapter to inspect it."""
+
+    def __init__(self, urls: dict[str, str], workdir: Path) -> None:
+        self.namespace = f"e2e{uuid.uuid4().hex[:12]}"
+        self.instances = [
+            StepkitProcess(APP, instance_env(urls, self.namespace, i), workdir / f"instance-{i}.log") for i in range(3)
+        ]
+        state = create_adapter("state", "redis", {"url": urls["redis"], "namespace": self.namespace})
+        assert isinstance(state, StateAdapter)
+        self.state = state
+        self.started_at = 0.0
+
+    def start(self) -> None:
+        self.started_at = time.time()
+        for instance in self.instances:
+            instance.start()
+        for instance in self.instances:
+            instance.wait_ready(timeout=60)
+
+    def stop(self) -> None:
+        for instance in self.instances:
+            try:
+                instance.terminate(timeout=30)
+            finally:
+                instance.kill()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {i.log_path.name}\n{i.log()[-4000:]}" for i in self.instances)
+
+
+@asynccontextmanager
+async def running_cluster(urls: dict[str, str], workdir: Path) -> AsyncIterator[Cluster]:
+    cluster = Cluster(urls, workdir)
+    await asyncio.to_thread(cluster.start)
+    try:
+        yield cluster
+    finally:
+        await asyncio.to_thread(cluster.stop)
+        await cluster.state.clear("messages")
+        await cluster.state.clear("message-handling")
+        await cluster.state.clear("cron-ticks")
+        await cluster.state.close()
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float, what: str, logs: Callable[[], str]) -> None:
+    end = time.monotonic() + timeout
+    while not await condition():
+        if time.monotonic() > end:
+            pytest.fail(f"timed out waiting for {what}\n{logs()}")
+        await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.AsyncClient]:
+    client = httpx.AsyncClient(timeout=30)
+    yield client
+    asyncio.get_event_loop_policy()
+
+
+async def post_message(client: httpx.AsyncClient, instance: StepkitProcess, n: int, delay_ms: int = 0) -> dict[str, Any]:
+    body = {"text": f"message {n}", "sender": f"sender-{n % 4}", "delay_ms": delay_ms}
+    response = await client.post(f"{instance.url}/messages", json=body)
+    assert response.status_code == 202, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_cluster_shares_state_handles_each_event_once_per_group_and_each_tick_once(
+    service_urls: dict[str, str], tmp_path: Path
+) -> None:
+    async with running_cluster(service_urls, tmp_path) as cluster, httpx.AsyncClient(timeout=30) as client:
+        # Requests to any instance share state, and one request is one trace across instances.
+        accepted = [await post_message(client, cluster.instances[n % 3], n) for n in range(30)]
+
+        async def all_processed() -> bool:
+            counters = await cluster.state.get_group("message-handling")
+            return all(f"{step}:{m['id']}" in counters for m in accepted for step in ("ProcessMessage", "AuditMessage"))
+
+        await eventually(all_processed, 60, "every message handled by both groups", cluster.logs)
+        for n, message in enumerate(accepted):
+            reader = cluster.instances[(n + 1) % 3]
+            response = await client.get(f"{reader.url}/messages/{message['id']}")
+            assert response.status_code == 200, response.text
+            stored = response.json()
+            assert stored["text"] == f"message {n}"
+            assert stored["trace_id"] == message["trace_id"]
+        handled_elsewhere = [
+            m for m in accepted if (await cluster.state.get("messages", m["id"]))["handled_by"] != m["instance"]
+        ]
+        assert handled_elsewhere, "no event crossed instances: the cluster is not sharing work"
+
+        # Each event exactly once per subscriber group.
+        counters = await cluster.state.get_group("message-handling")
+        assert sorted(set(counters.values())) == [1], counters
+        assert len(counters) == 60
+
+        # Cron: each tick exactly once across the three skewed instances, over >= 10 ticks.
+        if not HAS_REDIS_CRON:
+            pytest.skip("stepkit-redis-cron is not installed: cross-process cron locks need it")
+        first = math.ceil(time.time() + max(SKEWS) + 1)
+
+        async def ten_ticks() -> bool:
+            ticks = await cluster.state.get_group("cron-ticks")
+            return len([t for t in ticks if int(t) >= first]) >= 11
+
+        await eventually(ten_ticks, 60, "ten cron ticks", cluster.logs)
+        ticks = {int(t): v for t, v in (await cluster.state.get_group("cron-ticks")).items()}
+        window = range(first, max(ticks))
+        assert len(window) >= 10
+        assert {t: ticks.get(t) for t in window if ticks.get(t, {}).get("count") != 1} == {}
+        assert all(v["count"] == 1 for v in ticks.values()), ticks
+
+
+async def test_killing_an_instance_mid_flight_loses_no_event(service_urls: dict[str, str], tmp_path: Path) -> None:
+    async with running_cluster(service_urls, tmp_path) as cluster, httpx.AsyncClient(timeout=30) as client:
+        victim = cluster.instances[2]
+        survivors = cluster.instances[:2]
+        accepted = [await post_message(client, survivors[n % 2], n, delay_ms=1500) for n in range(24)]
+        await asyncio.sleep(0.3)  # let deliveries reach every instance's handlers (a wait, not an assertion)
+        victim.kill()
+
+        async def all_processed() -> bool:
+            counters = await cluster.state.get_group("message-handling")
+            return all(f"{step}:{m['id']}" in counters for m in accepted for step in ("ProcessMessage", "AuditMessage"))
+
+        await eventually(all_processed, 90, "every message handled after the kill", cluster.logs)
+        for message in accepted:
+            assert await cluster.state.get("messages", message["id"]) is not None
+        assert victim.process is not None
+        assert victim.process.returncode == -9
