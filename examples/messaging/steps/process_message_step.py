@@ -21,6 +21,7 @@ def _increment(current: Any) -> int:
 
 
 async def handler(message: dict[str, Any], ctx: Any) -> None:
+    ctx.logger.info("processing message", {"message_id": message["id"]})
     if message.get("delay_ms"):
         await asyncio.sleep(message["delay_ms"] / 1000)
     stored = {

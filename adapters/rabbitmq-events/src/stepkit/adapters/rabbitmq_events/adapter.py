@@ -93,9 +93,7 @@ class RabbitMQEventAdapter(EventAdapter):
             return False
         try:
             async with bounded(self.config.operation_timeout, "health check"):
-                connection = await self._connection.get()
-                await connection.connected.wait()
-                await self._publisher.emit_ready()
+                await self._publisher.ping()
         except AdapterError:
             return False
         return True

@@ -109,6 +109,7 @@ class GroupConsumer:
     async def start(self) -> None:
         """Declare the group's topology and start consuming (caller bounds the time)."""
         connection = await self._connection.get()
+        await connection.ready()  # waits out a reconnect (the caller bounds the wait)
         channel = await connection.channel(publisher_confirms=False)
         try:
             await channel.set_qos(prefetch_count=self._prefetch)

@@ -23,6 +23,7 @@ from stepkit.adapters.rabbitmq_events.publisher import Publisher
 @contextlib.asynccontextmanager
 async def _scratch_channel(connection: AbstractRobustConnection, timeout: float) -> AsyncIterator[AbstractChannel]:
     async with bounded(timeout, "open channel"):
+        await connection.ready()
         channel = await Channel(connection, publisher_confirms=False)
     try:
         yield channel

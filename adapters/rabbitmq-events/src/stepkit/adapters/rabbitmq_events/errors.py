@@ -13,8 +13,14 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
     AMQPConnectionError,
     ConnectionClosed,
     ChannelInvalidStateError,
+    RuntimeError,
 )
-"""Driver errors meaning "the broker cannot be reached right now"."""
+"""Driver errors meaning "the broker cannot be reached right now".
+
+aio-pika signals "connection not open (yet/any more)" with ``RuntimeError``
+(e.g. opening a channel while the robust connection reconnects) and counts it
+among its own connection exceptions; so do we.
+"""
 
 
 def bounded(timeout: float, operation: str) -> AbstractAsyncContextManager[None]:

@@ -40,6 +40,7 @@ class Publisher:
         async with self._lock:
             if self._channel is None or self._events is None:
                 connection = await self._connection.get()
+                await connection.ready()  # waits out a reconnect (callers bound the wait)
                 # on_return_raises: a mandatory publish nobody can route raises
                 # instead of being dropped (retries, DLQ and redrive rely on it).
                 opened = await connection.channel(publisher_confirms=True, on_return_raises=True)
@@ -54,6 +55,12 @@ class Publisher:
     async def emit_ready(self) -> None:
         """Open the connection and the publishing channel now (they are lazy otherwise)."""
         await self._ready()
+
+    async def ping(self) -> None:
+        """One broker round trip: a passive declare of the events exchange."""
+        channel, events = await self._ready()
+        underlay = await channel.get_underlay_channel()
+        await underlay.exchange_declare(exchange=events.name, passive=True)
 
     async def emit(self, message: Message, routing_key: str) -> None:
         """Publish to the events exchange; returns once confirmed.

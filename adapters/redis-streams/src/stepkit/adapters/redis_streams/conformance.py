@@ -1,0 +1,24 @@
+"""Conformance hook: builds a :class:`RedisStreamManager` for the suite (no eager connect)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stepkit.adapters.redis_streams.manager import RedisStreamManager
+
+if TYPE_CHECKING:
+    from stepkit.conformance import ConformanceContext
+
+
+def factory(ctx: ConformanceContext) -> RedisStreamManager:
+    """A manager on the suite's Redis, in the test's namespace."""
+    return RedisStreamManager(
+        {
+            "url": ctx.service("redis").url,
+            "namespace": ctx.namespace,
+            "operation_timeout": ctx.operation_timeout,
+        }
+    )
+
+
+__all__ = ["factory"]
