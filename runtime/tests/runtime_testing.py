@@ -49,11 +49,16 @@ def runtime_for(app_dir: Path, namespace: str, **settings: float) -> Runtime:
     return Runtime(load_steps(app_dir), default_adapters(namespace), RuntimeSettings(**settings), app_dir=app_dir)
 
 
-async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "condition") -> None:
-    """Poll ``condition`` until it holds; fail (naming ``what``) after ``timeout`` seconds."""
+async def eventually(
+    condition: Callable[[], Awaitable[bool]],
+    timeout: float = 10.0,
+    what: str = "condition",
+    details: Callable[[], str] = str,
+) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` (plus ``details()``) after ``timeout`` seconds."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not await condition():
         if loop.time() > end:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+            pytest.fail(f"timed out waiting for {what}\n{details()}")
+        await asyncio.sleep(0.05)

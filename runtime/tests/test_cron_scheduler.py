@@ -138,7 +138,15 @@ class SilentlyDownCron(LocalCronAdapter):
         return False
 
 
-@pytest.mark.parametrize("adapter_class", [UnavailableCron, SilentlyDownCron])
+class HangingCron(LocalCronAdapter):
+    """A lock store that never answers an acquisition."""
+
+    async def _acquire_lock(self, job_name: str, ttl: float) -> CronLock | None:
+        await asyncio.Event().wait()
+        return None
+
+
+@pytest.mark.parametrize("adapter_class", [UnavailableCron, SilentlyDownCron, HangingCron])
 async def test_ticks_are_skipped_with_an_error_when_the_lock_store_is_down(
     namespace: str, adapter_class: type[LocalCronAdapter]
 ) -> None:
@@ -152,7 +160,8 @@ async def test_ticks_are_skipped_with_an_error_when_the_lock_store_is_down(
     handler = ListHandler()
     logger.addHandler(handler)
     adapter = adapter_class({"namespace": namespace})
-    scheduler = CronScheduler(adapter, [CronJob("Tick", EVERY_SECOND, run)], logger=logger)
+    # Lock ttl 3 s and max skew 0.5 s: an acquisition must land within 1 s of its tick.
+    scheduler = CronScheduler(adapter, [CronJob("Tick", EVERY_SECOND, run)], logger=logger, lock_ttl=3, max_skew=0.5)
     await scheduler.start()
     try:
         await eventually(lambda: _true(scheduler.stats.skipped_unavailable >= 2), what="two skipped ticks")
@@ -176,19 +185,21 @@ async def test_a_job_longer_than_its_lock_ttl_keeps_renewing_its_lock(namespace:
         await release.wait()
 
     adapter = LocalCronAdapter({"namespace": namespace, "instance_id": "solo"})
-    scheduler = CronScheduler(adapter, [CronJob("Long", parse_cron("@yearly"), run)], lock_ttl=2.0, max_skew=0.0)
-    # Run one tick directly (a yearly schedule never fires in the test) through the real tick path.
-    tick = asyncio.create_task(scheduler._tick(scheduler._jobs[0], 1_700_000_000, 2.0))
+    job = CronJob("Long", parse_cron("@yearly"), run)
+    scheduler = CronScheduler(adapter, [job], lock_ttl=2.0, max_skew=0.0)
+    # Drive one tick directly (a yearly schedule never fires during the test).
+    due = math.ceil(scheduler.now())
+    tick = asyncio.create_task(scheduler.run_tick(job, due, 2.0))
     try:
         await eventually(lambda: _true(scheduler.stats.renewals >= 4), what="four renewals (beyond the 2 s ttl)")
         locks = await adapter.active_locks()
-        assert [(lock.job_name, lock.instance_id) for lock in locks] == [("Long@1700000000", "solo")]
+        assert [(lock.job_name, lock.instance_id) for lock in locks] == [(f"Long@{due}", "solo")]
         assert scheduler.stats.lost_locks == 0
     finally:
         release.set()
         await tick
         await adapter.close()
-    assert started == [1_700_000_000]
+    assert started == [due]
 
 
 async def test_a_tick_woken_too_late_is_skipped_not_risked(namespace: str) -> None:

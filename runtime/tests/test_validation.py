@@ -162,6 +162,12 @@ BAD_STEPS = {
         "Rel",
         "api path must start with '/'",
     ),
+    "api_reserved_path": (
+        'config = {"type": "api", "name": "Health", "path": "/health", "method": "POST"}\n'
+        "async def handler(r, c): pass\n",
+        "Health",
+        "api path /health is reserved",
+    ),
     "api_bad_schema": (
         'config = {"type": "api", "name": "Schema", "path": "/s", "method": "POST", "bodySchema": {"type": "object"}}\n'
         "async def handler(r, c): pass\n",

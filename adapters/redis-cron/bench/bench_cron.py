@@ -50,8 +50,7 @@ async def main() -> None:
         rows = []
         for concurrency in (1, 64):
             label = "seq" if concurrency == 1 else f"{concurrency} tasks"
-            a, b = await measure_interleaved([(ours, None), (raw, None)], concurrency=concurrency,
-                                             seconds=args.seconds)
+            a, b = await measure_interleaved([(ours, None), (raw, None)], concurrency=concurrency, seconds=args.seconds)
             rows.append(speed_row(f"acquire+release ({label})", a, b, 0.9))
         print_table("stepkit-redis-cron vs raw SET NX PX + Lua release (throughput ratio)", rows)
     finally:

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
 from stepkit.core.errors import AdapterUnavailableError
+
+T = TypeVar("T")
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]]) -> T:
+    """Poll ``probe`` until it returns something other than None (bounded: 10 s)."""
+    for _ in range(1000):
+        result = await probe()
+        if result is not None:
+            return result
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not reached within 10 s")
 
 
 async def test_race_has_exactly_one_winner(make_cron) -> None:  # type: ignore[no-untyped-def]
@@ -23,8 +38,7 @@ async def test_stale_holder_cannot_release_or_renew(make_cron) -> None:  # type:
     first, second = make_cron(), make_cron()
     stale = await first.acquire_lock("job", 0.05)
     assert stale is not None
-    while (fresh := await second.acquire_lock("job", 30)) is None:
-        await asyncio.sleep(0.01)
+    fresh = await eventually(lambda: second.acquire_lock("job", 30))
     assert not await first.release_lock(stale)
     assert not await first.renew_lock(stale, 30)
     assert await second.renew_lock(fresh, 30)
@@ -43,7 +57,7 @@ async def test_fencing_tokens_rise_and_refusals_consume_none(make_cron) -> None:
         tokens.append(lock.fencing_token)
         assert await a.release_lock(lock)
     assert tokens == sorted(set(tokens))
-    assert all(later == earlier + 1 for earlier, later in zip(tokens, tokens[1:], strict=False))
+    assert all(later == earlier + 1 for earlier, later in itertools.pairwise(tokens))
 
 
 async def test_lock_lapses_and_can_be_taken_again(make_cron) -> None:  # type: ignore[no-untyped-def]
@@ -51,8 +65,7 @@ async def test_lock_lapses_and_can_be_taken_again(make_cron) -> None:  # type: i
     lock = await a.acquire_lock("job", 0.05)
     assert lock is not None
     assert lock.expires_at > lock.acquired_at
-    while await b.acquire_lock("job", 30) is None:
-        await asyncio.sleep(0.01)
+    await eventually(lambda: b.acquire_lock("job", 30))
     assert not await a.renew_lock(lock, 30)
 
 
@@ -60,9 +73,13 @@ async def test_active_locks_lists_live_ones_only(make_cron) -> None:  # type: ig
     a = make_cron()
     held = await a.acquire_lock("held [x]", 30)
     short = await a.acquire_lock("short", 0.05)
-    assert held is not None and short is not None
-    while len(await a.active_locks()) != 1:
-        await asyncio.sleep(0.01)
+    assert held is not None
+    assert short is not None
+
+    async def one_left() -> bool | None:
+        return len(await a.active_locks()) == 1 or None
+
+    await eventually(one_left)
     (info,) = await a.active_locks()
     assert info.job_name == "held [x]"
     assert info.instance_id == a.instance_id

@@ -93,12 +93,51 @@ class Raw:
         await self.r.transaction(body, hash_key)
 
 
-async def compare(name: str, ours: Any, theirs: Any, seconds: float, concurrency: int, minimum: float,
-                  prepare_ours: Any = None, prepare_theirs: Any = None) -> Row:
+async def compare(
+    name: str,
+    ours: Any,
+    theirs: Any,
+    seconds: float,
+    concurrency: int,
+    minimum: float,
+    prepare_ours: Any = None,
+    prepare_theirs: Any = None,
+) -> Row:
     a, b = await measure_interleaved(
         [(ours, prepare_ours), (theirs, prepare_theirs)], concurrency=concurrency, seconds=seconds
     )
     return speed_row(name, a, b, minimum)
+
+
+async def clear_row(
+    state: RedisStateAdapter, raw: Raw, label: str, seconds: float, concurrency: int, minimum: float
+) -> Row:
+    """Clear of a 10-key group; refilling the group before each clear is not timed."""
+    small = {f"c{i}": i for i in range(10)}
+    counter = itertools.count()
+    names: list[str] = []
+
+    async def fill_ours() -> None:
+        names.append(f"clr{next(counter)}")
+        await state.set_many(names[-1], small)
+
+    async def fill_raw() -> None:
+        names.append(f"clr{next(counter)}")
+        await raw.set_many(names[-1], small)
+
+    async def clear_ours() -> None:
+        await state.clear(names.pop())
+
+    async def clear_raw() -> None:
+        await raw.clear(names.pop())
+
+    try:
+        return await compare(
+            f"clear 10-key group ({label})", clear_ours, clear_raw, seconds, concurrency, minimum, fill_ours, fill_raw
+        )
+    finally:
+        for name in names:
+            await state.clear(name)
 
 
 async def speed_rows(state: RedisStateAdapter, raw: Raw, seconds: float) -> list[Row]:
@@ -112,40 +151,48 @@ async def speed_rows(state: RedisStateAdapter, raw: Raw, seconds: float) -> list
     for concurrency, minimum in ((1, 0.9), (64, 5.0)):
         label = "seq" if concurrency == 1 else f"{concurrency} tasks"
         rows += [
-            await compare(f"get ({label})", lambda: state.get("hot", "k1"), lambda: raw.get("hot", "k1"),
-                          seconds, concurrency, minimum),
-            await compare(f"set ({label})", lambda: state.set("w", "k", value), lambda: raw.set("w", "k", value),
-                          seconds, concurrency, minimum),
-            await compare(f"get_many 10 keys ({label})", lambda: state.get_many("hot", ten),
-                          lambda: raw.get_many("hot", ten), seconds, concurrency, minimum),
-            await compare(f"update +1, 1024 keys ({label})",
-                          lambda: state.update("ctr", next(spread), lambda v: (v or 0) + 1),
-                          lambda: raw.update("ctr", next(spread)), seconds, concurrency, minimum),
-            await compare(f"get_group 100 keys ({label})", lambda: state.get_group("big"),
-                          lambda: raw.get_group("big"), seconds, concurrency, minimum),
+            await compare(
+                f"get ({label})",
+                lambda: state.get("hot", "k1"),
+                lambda: raw.get("hot", "k1"),
+                seconds,
+                concurrency,
+                minimum,
+            ),
+            await compare(
+                f"set ({label})",
+                lambda: state.set("w", "k", value),
+                lambda: raw.set("w", "k", value),
+                seconds,
+                concurrency,
+                minimum,
+            ),
+            await compare(
+                f"get_many 10 keys ({label})",
+                lambda: state.get_many("hot", ten),
+                lambda: raw.get_many("hot", ten),
+                seconds,
+                concurrency,
+                minimum,
+            ),
+            await compare(
+                f"update +1, 1024 keys ({label})",
+                lambda: state.update("ctr", next(spread), lambda v: (v or 0) + 1),
+                lambda: raw.update("ctr", next(spread)),
+                seconds,
+                concurrency,
+                minimum,
+            ),
+            await compare(
+                f"get_group 100 keys ({label})",
+                lambda: state.get_group("big"),
+                lambda: raw.get_group("big"),
+                seconds,
+                concurrency,
+                minimum,
+            ),
         ]
-        small = {f"c{i}": i for i in range(10)}
-        counter = iter(range(10**9))
-        names: list[str] = []
-
-        async def fill_ours() -> None:
-            names.append(f"clr{next(counter)}")
-            await state.set_many(names[-1], small)
-
-        async def fill_raw() -> None:
-            names.append(f"clr{next(counter)}")
-            await raw.set_many(names[-1], small)
-
-        async def clear_ours() -> None:
-            await state.clear(names.pop())
-
-        async def clear_raw() -> None:
-            await raw.clear(names.pop())
-
-        rows.append(await compare(f"clear 10-key group ({label})", clear_ours, clear_raw, seconds,
-                                  concurrency, minimum, fill_ours, fill_raw))
-        for name in names:
-            await state.clear(name)
+        rows.append(await clear_row(state, raw, label, seconds, concurrency, minimum))
     return rows
 
 
@@ -194,7 +241,9 @@ async def main() -> None:
         rows = await speed_rows(state, raw, args.seconds)
         print_table("stepkit-redis-state vs raw redis-py (throughput ratio)", rows)
         noise = await noise_rows(state, client, args.seconds)
-        print_table("key-space independence (best per-round median latency ratio)", noise, left="100k keys", right="no keys")
+        print_table(
+            "key-space independence (best per-round median latency ratio)", noise, left="100k keys", right="no keys"
+        )
     finally:
         for group in await state.group_ids():
             await state.clear(group)

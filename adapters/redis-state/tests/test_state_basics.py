@@ -7,7 +7,23 @@ import pytest
 from stepkit.adapters.redis_state import RedisStateAdapter
 from stepkit.core.errors import AdapterNotSupportedError, AdapterSerializationError
 
-VALUES = [None, True, False, 0, -1, 10**37, -(10**37) + 1, 1.5, -0.0, "", "\u0000", "é🙂", [], {}, {"a": [1, {"b": None}]}]
+VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    10**37,
+    -(10**37) + 1,
+    1.5,
+    -0.0,
+    "",
+    "\u0000",
+    "é🙂",
+    [],
+    {},
+    {"a": [1, {"b": None}]},
+]
 
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)

@@ -19,7 +19,7 @@ import math
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,10 @@ from typing import Any
 import httpx
 import pytest
 from process_harness import StepkitProcess
+from runtime_testing import eventually
 
 from stepkit.core.protocols.state import StateAdapter
+from stepkit.core.protocols.streams import StreamAdapterManager
 from stepkit.core.registry import create_adapter
 
 try:
@@ -131,23 +133,13 @@ async def running_cluster(urls: dict[str, str], workdir: Path) -> AsyncIterator[
         await cluster.state.close()
 
 
-async def eventually(
-    condition: Callable[[], Awaitable[bool]], timeout: float, what: str, logs: Callable[[], str]
-) -> None:
-    end = time.monotonic() + timeout
-    while not await condition():
-        if time.monotonic() > end:
-            pytest.fail(f"timed out waiting for {what}\n{logs()}")
-        await asyncio.sleep(0.1)
-
-
 async def post_message(
     client: httpx.AsyncClient, instance: StepkitProcess, n: int, delay_ms: int = 0
 ) -> dict[str, Any]:
     body = {"text": f"message {n}", "sender": f"sender-{n % 4}", "delay_ms": delay_ms}
     response = await client.post(f"{instance.url}/messages", json=body)
     assert response.status_code == 202, response.text
-    result: dict[str, Any] = response.json()
+    result: dict[str, Any] = {**response.json(), "sender": body["sender"]}
     return result
 
 
@@ -172,6 +164,17 @@ async def test_cluster_shares_state_and_handles_each_event_once_per_group(
             assert stored["trace_id"] == message["trace_id"]
         handlers = {(await cluster.state.get("messages", m["id"]))["handled_by"] for m in accepted}
         assert len(handlers) >= 2, f"one instance handled every event: the group is not sharing work ({handlers})"
+
+        if HAS_REDIS_STREAMS:  # the stream written on one instance is readable from this process too
+            streams = create_adapter("streams", "redis", {"url": service_urls["redis"], "namespace": cluster.namespace})
+            assert isinstance(streams, StreamAdapterManager)
+            try:
+                for message in accepted:
+                    item = await streams.stream("messages").get(message["sender"], message["id"])
+                    assert item is not None
+                    assert item["trace_id"] == message["trace_id"]
+            finally:
+                await streams.close()
 
         # Each event exactly once per subscriber group.
         counters = await cluster.state.get_group("message-handling")

@@ -19,11 +19,12 @@ _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck
           HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "ci", max_examples=8, stateful_step_count=25, deadline=None, print_blob=True, suppress_health_check=_QUIET
+    "ci", max_examples=8, stateful_step_count=25, deadline=None, print_blob=True, suppress_health_check=_QUIET,
+    report_multiple_bugs=False,
 )
 settings.register_profile(
     "thorough", max_examples=150, stateful_step_count=60, deadline=None, print_blob=True,
-    suppress_health_check=_QUIET,
+    suppress_health_check=_QUIET, report_multiple_bugs=False,
 )
 
 _selected = os.environ.get(ENV_PROFILE, DEFAULT_PROFILE)

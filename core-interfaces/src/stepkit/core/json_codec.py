@@ -114,6 +114,10 @@ def _reject_constant(name: str) -> Any:
     raise AdapterSerializationError(f"stored JSON contains {name}, which is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+"""One shared strict decoder: building a decoder per call is measurable on hot paths."""
+
+
 def loads(data: str | bytes | bytearray, what: str = "stored value") -> JSONValue:
     """Decode JSON text written by :func:`dumps`.
 
@@ -121,7 +125,8 @@ def loads(data: str | bytes | bytearray, what: str = "stored value") -> JSONValu
         AdapterSerializationError: the text is not valid strict JSON.
     """
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        text = data if isinstance(data, str) else bytes(data).decode("utf-8")
+        return _DECODER.decode(text)
     except AdapterSerializationError:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

@@ -16,7 +16,7 @@ from stepkit.core.errors import AdapterConfigurationError
 from stepkit.core.registry import installed_adapters
 from stepkit.runtime.config import Adapters, adapter_name_of, resolve_adapters
 from stepkit.runtime.log import configure_logging
-from stepkit.runtime.runtime import Runtime, _healthy
+from stepkit.runtime.runtime import Runtime, adapter_healthy
 from stepkit.runtime.validation import StepValidationError, load_steps
 
 DEFAULT_HOST = "127.0.0.1"
@@ -68,7 +68,7 @@ async def _adapter_report(adapters: Adapters) -> list[str]:
             selected = adapter_name_of(adapter)
             names = sorted(installed_adapters(kind))
             listed = ", ".join(f"*{name}" if name == selected else name for name in names)
-            health = "healthy" if await _healthy(adapter) else "UNHEALTHY"
+            health = "healthy" if await adapter_healthy(adapter) else "UNHEALTHY"
             lines.append(f"{kind:8} installed: {listed}")
             lines.append(f"{'':8} selected: {adapters.sources[kind]}, {health}")
     finally:

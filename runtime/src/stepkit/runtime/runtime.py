@@ -45,7 +45,8 @@ def cron_job(step: Step, services: Services) -> CronJob:
     return CronJob(step.name, step.config.expression, run)
 
 
-async def _healthy(adapter: Adapter) -> bool:
+async def adapter_healthy(adapter: Adapter) -> bool:
+    """The adapter's ``is_healthy()``, bounded by its operation timeout (+1 s); never raises."""
     timeout = float(getattr(adapter.config, "operation_timeout", 5.0)) + 1.0
     try:
         async with asyncio.timeout(timeout):
@@ -107,12 +108,19 @@ class Runtime:
         return cls(steps, resolve_adapters(app_dir, environ), settings, app_dir=app_dir)
 
     async def start(self) -> None:
-        """Subscribe event steps and start the cron scheduler; returns once both are set up."""
+        """Subscribe event steps and start the cron scheduler; returns once both are set up.
+
+        If either fails, what was started is stopped and the adapters closed before the error propagates.
+        """
         if self._started:
             return
         self._started = True
-        await self.subscriptions.start()
-        await self.scheduler.start()
+        try:
+            await self.subscriptions.start()
+            await self.scheduler.start()
+        except BaseException:
+            await self.stop()
+            raise
         self.accepting = True
         _log.info(
             "runtime started",
@@ -146,7 +154,7 @@ class Runtime:
     async def health(self) -> dict[str, Any]:
         """``{"status": "ok"|"degraded", "instance": ..., "adapters": {kind: {name, healthy}}}``."""
         kinds = self.adapters.by_kind()
-        results = await asyncio.gather(*(_healthy(adapter) for adapter in kinds.values()))
+        results = await asyncio.gather(*(adapter_healthy(adapter) for adapter in kinds.values()))
         report = {
             kind: {"adapter": adapter_name_of(adapter), "healthy": ok}
             for (kind, adapter), ok in zip(kinds.items(), results, strict=True)
@@ -160,4 +168,4 @@ class Runtime:
         }
 
 
-__all__ = ["Runtime", "cron_job"]
+__all__ = ["Runtime", "adapter_healthy", "cron_job"]

@@ -22,6 +22,7 @@ from stepkit.runtime.cron.expression import CronExpression, parse_cron
 ModelClass = type[BaseModel]
 """A pydantic model class (alias: a field named ``type`` shadows the builtin in class bodies)."""
 
+RESERVED_PATH = "/health"
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 _QUEUE_KEYS = {
@@ -129,6 +130,8 @@ class ApiStepConfig(_StepBase):
     def _path_is_absolute(cls, value: str) -> str:
         if not value.startswith("/"):
             raise ValueError(f"api path must start with '/', got {value!r}")
+        if value.rstrip("/") == RESERVED_PATH:
+            raise ValueError(f"api path {RESERVED_PATH} is reserved for the runtime's health endpoint")
         return value
 
     @field_validator("method")
@@ -243,6 +246,7 @@ StepConfig = ApiStepConfig | EventStepConfig | CronStepConfig | NoopStepConfig
 
 __all__ = [
     "HTTP_METHODS",
+    "RESERVED_PATH",
     "STEP_TYPES",
     "ApiStepConfig",
     "CronStepConfig",

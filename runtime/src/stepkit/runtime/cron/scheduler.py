@@ -9,11 +9,12 @@ How the promise is met (see the runtime README for the argument in full):
   free the tick for an instance whose clock is behind: the lock stays until
   its TTL lapses. The TTL (:func:`lock_ttl_for`) is at least 10 s and at
   least ``4 * max_skew + 2`` s, so it outlives every instance's attempt.
-* **Attempts only on time.** An instance tries a tick only within
-  ``ttl - 2 * max_skew - 1`` seconds of its scheduled time (by its clock);
-  a later wake-up skips the tick with a warning. So no instance can try a
-  tick after its lock lapsed, and a tick whose holder crashed is never run
-  twice.
+* **Attempts only on time.** An instance's acquisition of a tick must
+  complete within ``ttl - 2 * max_skew - 1`` seconds of the tick's scheduled
+  time (by its clock); a later wake-up skips the tick with a warning, and a
+  slower lock store answer skips it with an error. So no instance can take a
+  tick after the first lock on it lapsed, and a tick whose holder crashed is
+  never run twice.
 * **Renewal.** While a handler runs, its lock is renewed every ``ttl / 3``
   seconds, so a job longer than the TTL keeps its tick.
 * **Fail-safe.** If the lock store is unavailable (``acquire_lock`` raises, or
@@ -168,23 +169,30 @@ class CronScheduler:
                 return
             last = due
             ttl = self.ttl_for(job)
-            lateness = self.now() - due
-            if lateness > lateness_limit(ttl, self._max_skew):
-                self.stats.skipped_late += 1
-                self._log.warning(
-                    "cron tick skipped: woke too late to take it safely",
-                    extra={"step": job.name, "tick": due, "late_seconds": round(lateness, 3)},
-                )
-                continue
-            task = asyncio.create_task(self._tick(job, due, ttl), name=f"stepkit-cron-{job.name}@{due}")
+            task = asyncio.create_task(self.run_tick(job, due, ttl), name=f"stepkit-cron-{job.name}@{due}")
             self._ticks.add(task)
             task.add_done_callback(self._ticks.discard)
 
-    async def _tick(self, job: CronJob, due: int, ttl: float) -> None:
+    async def run_tick(self, job: CronJob, due: int, ttl: float) -> None:
+        """Take tick ``due`` of ``job`` under its lock and run it, or skip it (held, or store down).
+
+        The loop calls this at the tick's time; it is public so a tick can be driven directly.
+        """
         job_name = f"{job.name}@{due}"
         fields = {"step": job.name, "tick": due, "job": job_name}
+        window = lateness_limit(ttl, self._max_skew) - (self.now() - due)
+        if window <= 0:
+            self.stats.skipped_late += 1
+            self._log.warning("cron tick skipped: too late to take it safely", extra=fields)
+            return
         try:
-            lock = await self._adapter.acquire_lock(job_name, ttl)
+            # The acquisition must land while every other instance's lock on this tick is surely alive.
+            async with asyncio.timeout(window):
+                lock = await self._adapter.acquire_lock(job_name, ttl)
+        except TimeoutError:
+            self.stats.skipped_unavailable += 1
+            self._log.error("cron tick skipped: lock store too slow to answer in time", extra=fields)
+            return
         except AdapterError as exc:
             self.stats.skipped_unavailable += 1
             self._log.error("cron tick skipped: lock store unavailable", extra={**fields, "reason": repr(exc)})

@@ -19,6 +19,9 @@ Guarantees:
   acked or this channel closes (then the broker redelivers it); handlers are
   never redelivered while running. The broker's ``consumer_timeout`` (30 min by
   default) closes the channel of a handler stuck longer.
+* **Connection loss.** Handlers run in the task aiormq starts per delivery, which
+  it cancels when that channel closes: the broker redelivers those events, and a
+  handler never overlaps with its own redelivery (which keeps FIFO one at a time).
 * **Stop.** ``stop`` cancels the consumer, lets running handlers finish within
   ``drain_timeout`` (then cancels them), and closes the channel: every delivery
   not acknowledged is requeued by the broker, none is dropped.
@@ -30,7 +33,6 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Coroutine
 from typing import Any
 
 from aio_pika.abc import (
@@ -54,7 +56,7 @@ from stepkit.core.protocols.events import Subscription
 
 log = logging.getLogger(__name__)
 
-LaneKey = tuple[str, str]
+LaneKey = tuple[int, str, str]
 
 
 class _NotRun(Exception):
@@ -97,7 +99,7 @@ class GroupConsumer:
         self._timeout = operation_timeout
         self._drain_timeout = drain_timeout
         self._slots = asyncio.Semaphore(self._config.concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._lanes: dict[LaneKey, deque[AbstractIncomingMessage]] = {}
         self._stopping = asyncio.Event()
         self._channel: AbstractRobustChannel | None = None
@@ -156,25 +158,38 @@ class GroupConsumer:
                     await channel.close()
 
     # -- dispatch ---------------------------------------------------------------
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        """Handle one delivery inside the task aiormq runs for it.
+
+        aiormq cancels that task when the delivering channel closes: like a dying
+        instance, the handler stops when the broker hands the delivery to another
+        member, so it never overlaps with its own redelivery.
+        """
         if self._stopping.is_set():
             return  # left unacked: requeued when the channel closes
-        if not self._fifo:
-            self._spawn(self._run_standard(message))
-            return
-        group = message.headers.get(headers.HEADER_GROUP)
-        key: LaneKey = ("group", str(group)) if group is not None else ("message", message.message_id or "")
-        lane = self._lanes.get(key)
-        if lane is not None:
-            lane.append(message)
-            return
-        self._lanes[key] = deque([message])
-        self._spawn(self._run_lane(key))
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            if not self._fifo:
+                await self._run_standard(message)
+                return
+            group = message.headers.get(headers.HEADER_GROUP)
+            # Lanes are per channel: deliveries of a closed channel never mix
+            # with their redeliveries on the restored one.
+            scope = id(message.channel)
+            key: LaneKey = (
+                (scope, "group", str(group)) if group is not None else (scope, "message", message.message_id or "")
+            )
+            lane = self._lanes.get(key)
+            if lane is not None:
+                lane.append(message)
+                return
+            lane = self._lanes[key] = deque([message])
+            await self._run_lane(key, lane)
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
 
     async def _handle(self, message: AbstractIncomingMessage, event: Event) -> BaseException | None:
         """Run the handler under a concurrency slot.
@@ -192,19 +207,34 @@ class GroupConsumer:
         await self._ack(message)
         return None
 
-    async def _run_standard(self, message: AbstractIncomingMessage) -> None:
+    async def _decoded(self, message: AbstractIncomingMessage) -> Event | None:
+        """The delivery's event; an undecodable message is dead-lettered at once (None)."""
         attempt = headers.delivery_attempt(message)
         try:
-            event = headers.decode(message, attempt)
+            return headers.decode(message, attempt)
         except AdapterSerializationError as exc:
             await self._dead_letter(message, attempt, exc)
-            return
+            return None
+
+    async def _attempt(self, message: AbstractIncomingMessage, event: Event) -> BaseException | None:
+        """Run the handler once; dead-letters an exhausted failure.
+
+        Returns the failure when a retry is due, else None (handled, not run, or
+        dead-lettered).
+        """
         failure = await self._handle(message, event)
         if failure is None or failure is NOT_RUN:
+            return None
+        if exhausted(event.attempt, self._config):
+            await self._dead_letter(message, event.attempt, failure)
+            return None
+        return failure
+
+    async def _run_standard(self, message: AbstractIncomingMessage) -> None:
+        event = await self._decoded(message)
+        if event is None or await self._attempt(message, event) is None:
             return
-        if exhausted(attempt, self._config):
-            await self._dead_letter(message, attempt, failure)
-            return
+        attempt = event.attempt
         wait = retry_delay(attempt, self._config)
         try:
             async with bounded(self._timeout, "retry publish"):
@@ -217,8 +247,7 @@ class GroupConsumer:
             return
         await self._ack(message)
 
-    async def _run_lane(self, key: LaneKey) -> None:
-        lane = self._lanes[key]
+    async def _run_lane(self, key: LaneKey, lane: deque[AbstractIncomingMessage]) -> None:
         try:
             while lane and not self._stopping.is_set():
                 await self._run_fifo(lane[0])
@@ -228,23 +257,11 @@ class GroupConsumer:
 
     async def _run_fifo(self, message: AbstractIncomingMessage) -> None:
         """Handle one FIFO delivery, retrying in place until success or the DLQ."""
-        attempt = headers.delivery_attempt(message)
-        try:
-            event = headers.decode(message, attempt)
-        except AdapterSerializationError as exc:
-            await self._dead_letter(message, attempt, exc)
-            return
-        while True:
-            failure = await self._handle(message, event)
-            if failure is None or failure is NOT_RUN:
-                return
-            if exhausted(attempt, self._config):
-                await self._dead_letter(message, attempt, failure)
-                return
-            if await self._stopped_within(retry_delay(attempt, self._config)):
+        event = await self._decoded(message)
+        while event is not None and await self._attempt(message, event) is not None:
+            if await self._stopped_within(retry_delay(event.attempt, self._config)):
                 return  # unacked: requeued in place when the channel closes
-            attempt += 1
-            event = event.model_copy(update={"attempt": attempt})
+            event = event.model_copy(update={"attempt": event.attempt + 1})
 
     # -- outcomes -------------------------------------------------------------------
     @property

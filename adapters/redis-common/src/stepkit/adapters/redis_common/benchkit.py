@@ -93,8 +93,9 @@ async def measure(
     Throughput counts timed work only (``prepare`` is excluded); latencies are
     per call.
     """
-    (figure,) = await measure_interleaved([(operation, prepare)], concurrency=concurrency, seconds=seconds,
-                                          warmup=warmup)
+    (figure,) = await measure_interleaved(
+        [(operation, prepare)], concurrency=concurrency, seconds=seconds, warmup=warmup
+    )
     return figure
 
 
@@ -174,4 +175,14 @@ def parse_args(description: str) -> argparse.Namespace:
     return parser.parse_args()
 
 
-__all__ = ["Figure", "Operation", "Row", "measure", "measure_interleaved", "parse_args", "print_table", "slowdown_row", "speed_row"]
+__all__ = [
+    "Figure",
+    "Operation",
+    "Row",
+    "measure",
+    "measure_interleaved",
+    "parse_args",
+    "print_table",
+    "slowdown_row",
+    "speed_row",
+]

@@ -60,7 +60,8 @@ def create_client(settings: RedisSettings) -> aioredis.Redis:
     url = settings.url
     if settings.ssl is False and urlsplit(url).scheme == "rediss":
         url = "redis" + url[len("rediss") :]
-    return aioredis.Redis.from_url(url, **client_options(settings))
+    client: aioredis.Redis = aioredis.Redis.from_url(url, **client_options(settings))
+    return client
 
 
 __all__ = ["client_options", "create_client"]

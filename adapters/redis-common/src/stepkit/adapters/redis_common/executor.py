@@ -144,7 +144,7 @@ class AutoPipeline:
             self._all.append(connection)
         if not connection.is_connected:
             try:
-                await connection.connect()
+                await connection.connect()  # type: ignore[no-untyped-call]
             except BaseException:
                 self._idle.append(connection)
                 raise
@@ -194,7 +194,7 @@ class AutoPipeline:
                     raise
                 finally:
                     self._idle.append(connection)
-        except BaseException as error:  # noqa: BLE001 - routed to every waiting command
+        except BaseException as error:
             for item in batch[index:]:
                 if not item.future.done():
                     item.future.set_exception(error)

@@ -22,7 +22,7 @@ class LuaScript:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.sha = hashlib.sha1(source.encode("utf-8")).hexdigest()  # noqa: S324 - Redis' script id
+        self.sha = hashlib.sha1(source.encode("utf-8")).hexdigest()
 
     async def run(self, executor: AutoPipeline, keys: tuple[str, ...], args: tuple[Any, ...]) -> Any:
         """Run atomically on the server and return its reply."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from stepkit.adapters.redis_common.scripts import LuaScript
 
-_NOW = "local clock = redis.call('TIME')\nlocal now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)\n"
+_NOW = (
+    "local clock = redis.call('TIME')\nlocal now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)\n"
+)
 
 ACQUIRE = LuaScript(
     _NOW
@@ -20,7 +22,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local token = redis.call('INCR', KEYS[2])
 local ttl = tonumber(ARGV[2])
 local expires = now + ttl
-redis.call('SET', KEYS[1], ARGV[1] .. '\\n' .. token .. '\\n' .. now .. '\\n' .. expires .. '\\n' .. ARGV[3], 'NX', 'PX', ttl)
+local value = ARGV[1] .. '\\n' .. token .. '\\n' .. now .. '\\n' .. expires .. '\\n' .. ARGV[3]
+redis.call('SET', KEYS[1], value, 'NX', 'PX', ttl)
 redis.call('ZADD', KEYS[3], expires, ARGV[4])
 return {token, now, expires}
 """
@@ -49,10 +52,12 @@ RENEW = LuaScript(
     + """
 local value = redis.call('GET', KEYS[1])
 if not value or string.sub(value, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\\n' then return 0 end
-local id, token, acquired, _, instance = string.match(value, '^([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n(.*)$')
+local field = '([^\\n]*)\\n'
+local id, token, acquired, _, instance = string.match(value, '^' .. field .. field .. field .. field .. '(.*)$')
 local ttl = tonumber(ARGV[2])
 local expires = now + ttl
-redis.call('SET', KEYS[1], id .. '\\n' .. token .. '\\n' .. acquired .. '\\n' .. expires .. '\\n' .. instance, 'PX', ttl)
+local renewed = id .. '\\n' .. token .. '\\n' .. acquired .. '\\n' .. expires .. '\\n' .. instance
+redis.call('SET', KEYS[1], renewed, 'PX', ttl)
 redis.call('ZADD', KEYS[2], expires, ARGV[3])
 return expires
 """

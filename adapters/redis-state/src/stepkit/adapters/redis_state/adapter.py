@@ -14,6 +14,7 @@ then compare-and-set in Lua; a lost race retries with backoff.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from stepkit.adapters.redis_common.connection import RedisConnection
@@ -35,7 +36,7 @@ def _load(raw: bytes | None, key: str) -> JSONValue:
     return None if raw is None else loads(raw, f"stored value for key {key!r}")
 
 
-def _load_all(raws: list[bytes | None], what: str) -> list[JSONValue]:
+def _load_all(raws: Sequence[bytes | None], what: str) -> list[JSONValue]:
     """Decode stored JSON texts (``None`` -> null) with one parser call.
 
     Each stored text is one complete JSON value written by ``dumps``, so

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from stepkit.adapters.redis_state.adapter import RedisStateAdapter
 
 if TYPE_CHECKING:
-    from stepkit.conformance import ConformanceContext
+    from stepkit.conformance import ConformanceContext  # type: ignore[import-untyped]  # until it ships py.typed
 
 
 def factory(ctx: ConformanceContext) -> RedisStateAdapter:
@@ -19,6 +19,9 @@ def factory(ctx: ConformanceContext) -> RedisStateAdapter:
             "operation_timeout": ctx.operation_timeout,
         }
     )
+
+
+factory.requires_services = ("redis",)  # type: ignore[attr-defined]
 
 
 __all__ = ["factory"]

@@ -56,7 +56,7 @@ class LocalSubscription:
             event = await self.queue.get()
             try:
                 await self.handler(event)
-            except Exception:  # noqa: BLE001 - a handler's failure must not stop delivery
+            except Exception:
                 logger.exception("stream handler %s failed on %s event", self.id, event.type)
 
 
@@ -162,7 +162,7 @@ class PubSubHub:
             return
         try:
             event = entry.decoder(loads(message["data"], "stream event message"))
-        except Exception:  # noqa: BLE001 - a malformed message is logged, never fatal
+        except Exception:
             logger.exception("dropping malformed stream event message")
             return
         for subscription in entry.subscriptions.values():
@@ -185,7 +185,7 @@ class PubSubHub:
         if pubsub is not None:
             with contextlib.suppress(*UNAVAILABLE, OSError, TimeoutError):
                 async with asyncio.timeout(self._redis.timeout):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
 __all__ = ["LocalSubscription", "PubSubHub"]

@@ -39,7 +39,8 @@ CLEAR = LuaScript(
 local flat = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 for i = 1, #flat, 2 do
-  redis.call('PUBLISH', ARGV[1], '{"type":"delete","item_id":' .. cjson.encode(flat[i]) .. ',"data":' .. flat[i + 1] .. '}')
+  local id = cjson.encode(flat[i])
+  redis.call('PUBLISH', ARGV[1], '{"type":"delete","item_id":' .. id .. ',"data":' .. flat[i + 1] .. '}')
 end
 return #flat / 2
 """

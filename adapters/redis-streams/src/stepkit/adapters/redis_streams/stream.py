@@ -81,7 +81,9 @@ class RedisStreamAdapter(StreamAdapter):
 
     # -- events -------------------------------------------------------------
     async def _send(self, event: StreamEvent) -> None:
-        message = dumps({"type": "event", "item_id": event.item_id, "name": event.name, "data": event.data}, checked=True)
+        message = dumps(
+            {"type": "event", "item_id": event.item_id, "name": event.name, "data": event.data}, checked=True
+        )
         await self._redis.call("stream send", "PUBLISH", self._channel(event.group_id), message)
 
     async def _subscribe(self, channel: StreamChannel, handler: StreamHandler, replay: bool) -> StreamSubscription:

@@ -1,0 +1,38 @@
+"""Fixtures: a real Redis (from the stepkit-conformance plugin when installed) and fresh namespaces."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from stepkit.adapters.redis_streams import RedisStreamManager
+
+
+@pytest.fixture(scope="session")
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """The URL of the Redis under test: ``stepkit_services`` if available, else ``STEPKIT_REDIS_URL``."""
+    try:
+        services = request.getfixturevalue("stepkit_services")
+    except pytest.FixtureLookupError:
+        return os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0")
+    return str(services.get("redis").endpoint.url)
+
+
+@pytest.fixture
+async def make_manager(redis_url: str) -> AsyncIterator[Callable[..., RedisStreamManager]]:
+    """Builds adapters sharing one fresh namespace, closed after the test."""
+    namespace = f"test-streams-{uuid.uuid4().hex}"
+    made: list[RedisStreamManager] = []
+
+    def make(**settings: object) -> RedisStreamManager:
+        config = {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
+        adapter = RedisStreamManager(config)
+        made.append(adapter)
+        return adapter
+
+    yield make
+    for adapter in made:
+        await adapter.close()

@@ -1,0 +1,105 @@
+"""The kit must fail every deliberately broken adapter, on the clause it breaks.
+
+A suite that passes a broken adapter is the worst bug this project can have.
+Each kind's suite runs once (in a subprocess, like a user's run) against all
+broken adapters of that kind plus a correct one; each case then reads its
+verdict from the JSON report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_suite, statuses
+
+BROKEN: dict[str, dict[str, list[str]]] = {
+    "state": {
+        "tests.broken.state:prefix_clear": ["state.clear"],
+        "tests.broken.state:colliding_keys": ["state.identifiers.opaque"],
+        "tests.broken.state:lost_update": ["state.update"],
+        "tests.broken.state:ttl_ignored": ["state.ttl"],
+        "tests.broken.state:nan_accepted": ["state.serialization"],
+        "tests.broken.state:null_deletes": ["state.null"],
+        "tests.broken.state:partial_set_many": ["state.set_many"],
+    },
+    "streams": {
+        "tests.broken.streams:unstable_query": ["streams.query.stable", "streams.query.order"],
+    },
+    "events": {
+        "tests.broken.events:drop_on_error": ["events.at_least_once"],
+        "tests.broken.events:local_fanout_only": ["events.fanout.no_local_subscriber"],
+        "tests.broken.events:ignores_concurrency": ["events.concurrency"],
+    },
+    "cron": {
+        "tests.broken.cron:release_without_owner_check": ["cron.release"],
+        "tests.broken.cron:flat_fencing": ["cron.fencing"],
+        "tests.broken.cron:double_grant": ["cron.race"],
+        "tests.broken.cron:cross_process_liar": ["cron.race.cross_process"],
+    },
+}
+
+CORRECT: dict[str, str] = {
+    "state": "tests.broken.dict_state:factory",
+    "streams": "memory-streams",
+    "events": "inprocess-events",
+    "cron": "local-cron",
+}
+
+_reports: dict[str, dict[str, Any]] = {}
+
+
+def _report(kind: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if kind not in _reports:
+        workdir = tmp_path_factory.mktemp(f"suite-{kind}")
+        _reports[kind] = run_suite(kind, [*BROKEN[kind], CORRECT[kind]], workdir)
+    return _reports[kind]
+
+
+@pytest.mark.parametrize(
+    ("kind", "adapter", "clauses"),
+    [(kind, adapter, clauses) for kind, cases in BROKEN.items() for adapter, clauses in cases.items()],
+    ids=[adapter.rsplit(":", 1)[1] for cases in BROKEN.values() for adapter in cases],
+)
+def test_broken_adapter_fails_on_its_clause(
+    kind: str, adapter: str, clauses: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    report = _report(kind, tmp_path_factory)
+    verdicts = statuses(report, adapter)
+    assert verdicts, f"{adapter} was not run at all:\n{report['_stdout'][-3000:]}"
+    for clause in clauses:
+        assert verdicts.get(clause) == "fail", (
+            f"the suite did not fail {adapter} on {clause} (got {verdicts.get(clause)}); "
+            f"failing clauses: {sorted(c for c, s in verdicts.items() if s == 'fail')}"
+        )
+    failures = report["results"][adapter][clauses[0]]["tests"]
+    assert any(t["outcome"] == "failed" and t["message"] for t in failures), "a failure must carry its message"
+    assert report["_returncode"] != 0, "pytest must exit non-zero when an adapter fails"
+
+
+@pytest.mark.parametrize("kind", list(CORRECT))
+def test_correct_adapter_passes_every_clause(kind: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    report = _report(kind, tmp_path_factory)
+    adapter = CORRECT[kind]
+    verdicts = statuses(report, adapter)
+    assert verdicts, f"{adapter} was not run:\n{report['_stdout'][-3000:]}"
+    failing = {c: report["results"][adapter][c]["reason"] for c, s in verdicts.items() if s == "fail"}
+    assert not failing, f"a correct adapter failed: {failing}"
+    assert "pass" in verdicts.values()
+
+
+def test_undeclared_option_is_reported_unsupported_not_pass(tmp_path_factory: pytest.TempPathFactory) -> None:
+    verdicts = statuses(_report("state", tmp_path_factory), CORRECT["state"])
+    assert verdicts["state.ttl"] == "unsupported", "an undeclared TTL must be reported as refused, not passed"
+    assert verdicts["state.update"] == "pass"
+    assert verdicts["state.fault"] == "n/a", "a factory without a service has no fault tier"
+
+
+def test_state_machine_failure_carries_shrunk_counterexample(tmp_path_factory: pytest.TempPathFactory) -> None:
+    report = _report("state", tmp_path_factory)
+    cell = report["results"]["tests.broken.state:colliding_keys"]["state.model"]
+    assert cell["status"] == "fail"
+    example = "\n".join(t["counterexample"] for t in cell["tests"])
+    assert "state = StateMachine()" in example and "@reproduce_failure" in example, example
