@@ -175,7 +175,7 @@ async def main() -> None:
     parser.add_argument("--url", default=os.environ.get("STEPKIT_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--count", type=int, default=3000, help="events per throughput trial")
     parser.add_argument("--rounds", type=int, default=200, help="one-in-flight events per latency trial")
-    parser.add_argument("--trials", type=int, default=3, help="alternating trials per side")
+    parser.add_argument("--trials", type=int, default=5, help="alternating trials per side")
     args = parser.parse_args()
 
     sides: list[Side] = [RawSide(args.url), AdapterSide(args.url)]

@@ -18,8 +18,17 @@ from stepkit.conformance.suites.common import assert_json_equal
 from stepkit.core import FilterOperator, StateAdapter, StateFilter
 from stepkit.core.filtering import matches
 
-GROUPS = ("a", "ab", "a:b", "a*", "[a]", "🦄 x", "%41", "A")
-KEYS = ("b:c", "c", "b", "*", "?", "k/1", "%", "\u0000", "bc")
+GROUPS = ("a", "ab", "a:b", "a*", "[a]", "🦄 x", "%41", "A", "a:", "a b", "a/b", "%3A", ":")
+KEYS = ("b:c", "c", "b", "*", "?", "k/1", "%", "\u0000", "bc", ":b", "b c", "b/c", "x")
+
+TWINS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+    (("a", "b:c"), ("a:b", "c")),
+    (("a", ":b"), ("a:", "b")),
+    (("a b", "c"), ("a", "b c")),
+    (("a/b", "c"), ("a", "b/c")),
+    (("%3A", "x"), (":", "x")),
+)
+"""(group, key) pairs that naive separator-joined or escaped encodings make collide."""
 
 groups = identifiers(GROUPS)
 keys = identifiers(KEYS)
@@ -60,6 +69,15 @@ class StateMachine(RuleBasedStateMachine):
         returned = self._do(self._on(i).set(g, k, v))
         assert_json_equal(returned, v, f"set({g!r}, {k!r}) return value")
         self.model.setdefault(g, {})[k] = v
+
+    @rule(i=st.integers(0, 7), twins=st.sampled_from(TWINS), v=values)
+    def set_twins(self, i: int, twins: tuple[tuple[str, str], tuple[str, str]], v: Any) -> None:
+        (g1, k1), (g2, k2) = twins
+        self._do(self._on(i).set(g1, k1, v))
+        self._do(self._on(i + 1).set(g2, k2, [v]))
+        self.model.setdefault(g1, {})[k1] = v
+        self.model.setdefault(g2, {})[k2] = [v]
+        assert_json_equal(self._do(self._on(i).get(g1, k1)), v, f"get({g1!r}, {k1!r}) after setting its twin")
 
     @rule(i=st.integers(0, 7), g=groups, k=keys)
     def get(self, i: int, g: str, k: str) -> None:
