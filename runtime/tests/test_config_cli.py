@@ -40,8 +40,11 @@ async def test_defaults_with_no_configuration(tmp_path: Path) -> None:
 
 
 async def test_environment_selects_adapters_by_registry_name(tmp_path: Path) -> None:
-    env = {"STEPKIT_STATE_ADAPTER": "file", "STEPKIT_STATE_DIRECTORY": str(tmp_path / "state"),
-           "STEPKIT_CRON_INSTANCE_ID": "node-7"}
+    env = {
+        "STEPKIT_STATE_ADAPTER": "file",
+        "STEPKIT_STATE_DIRECTORY": str(tmp_path / "state"),
+        "STEPKIT_CRON_INSTANCE_ID": "node-7",
+    }
     adapters = resolve_adapters(tmp_path, env)
     try:
         assert adapters.sources["state"] == "file (env STEPKIT_STATE_ADAPTER)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,18 +12,13 @@ import aio_pika
 import pytest
 
 from stepkit.adapters.rabbitmq_events import RabbitMQEventAdapter
-
-DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672/"
+from stepkit.conformance.services import ServiceProvider
 
 
 @pytest.fixture(scope="session")
-def amqp_url(request: pytest.FixtureRequest) -> str:
-    """The broker from the conformance plugin's ``stepkit_services``, else ``STEPKIT_RABBITMQ_URL``."""
-    try:
-        services = request.getfixturevalue("stepkit_services")
-    except pytest.FixtureLookupError:
-        return os.environ.get("STEPKIT_RABBITMQ_URL", DEFAULT_URL)
-    return str(services.get("rabbitmq").endpoint.url)
+def amqp_url(stepkit_services: ServiceProvider) -> str:
+    """The real rabbitmq under test, provisioned by the stepkit-conformance plugin (or ``STEPKIT_RABBITMQ_URL``)."""
+    return stepkit_services.get("rabbitmq").endpoint.url
 
 
 AdapterFactory = Callable[..., RabbitMQEventAdapter]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -11,15 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from stepkit.conformance.services import ServiceProvider
+
 
 @pytest.fixture(scope="session")
-def redis_url(request: pytest.FixtureRequest) -> str:
-    """The URL of the Redis under test: ``stepkit_services`` if available, else ``STEPKIT_REDIS_URL``."""
-    try:
-        services = request.getfixturevalue("stepkit_services")
-    except pytest.FixtureLookupError:
-        return os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0")
-    return str(services.get("redis").endpoint.url)
+def redis_url(stepkit_services: ServiceProvider) -> str:
+    """The real redis under test, provisioned by the stepkit-conformance plugin (or ``STEPKIT_REDIS_URL``)."""
+    return stepkit_services.get("redis").endpoint.url
 
 
 def free_port() -> int:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from stepkit.adapters.redis_streams import RedisStreamManager
+from stepkit.conformance.services import ServiceProvider
 
 
 @pytest.fixture(scope="session")
-def redis_url(request: pytest.FixtureRequest) -> str:
-    """The URL of the Redis under test: ``stepkit_services`` if available, else ``STEPKIT_REDIS_URL``."""
-    try:
-        services = request.getfixturevalue("stepkit_services")
-    except pytest.FixtureLookupError:
-        return os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0")
-    return str(services.get("redis").endpoint.url)
+def redis_url(stepkit_services: ServiceProvider) -> str:
+    """The real redis under test, provisioned by the stepkit-conformance plugin (or ``STEPKIT_REDIS_URL``)."""
+    return stepkit_services.get("redis").endpoint.url
 
 
 @pytest.fixture

@@ -6,17 +6,17 @@
   with one instance's clock 2 s ahead and another's 2 s behind;
 * SIGKILL of one instance with handlers in flight loses no event.
 
-Servers come from the ``stepkit_services`` fixture (stepkit-conformance plugin), or from
-``STEPKIT_REDIS_URL`` / ``STEPKIT_RABBITMQ_URL`` when the plugin is not installed.
+Servers come from the ``stepkit_services`` fixture of the stepkit-conformance plugin
+(Testcontainers, local server processes, or ``STEPKIT_REDIS_URL``/``STEPKIT_RABBITMQ_URL``).
+The Redis and RabbitMQ adapters are test dependencies of stepkit-runtime: a missing one fails
+the import here instead of skipping the test.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import math
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -29,36 +29,23 @@ import pytest
 from process_harness import StepkitProcess
 from runtime_testing import eventually
 
+import stepkit.adapters.rabbitmq_events
+import stepkit.adapters.redis_cron
+import stepkit.adapters.redis_state
+import stepkit.adapters.redis_streams  # noqa: F401  (installed adapters are selected by name)
+from stepkit.conformance.services import ServiceProvider
 from stepkit.core.protocols.state import StateAdapter
 from stepkit.core.protocols.streams import StreamAdapterManager
 from stepkit.core.registry import create_adapter
 
-try:
-    import stepkit.adapters.rabbitmq_events
-    import stepkit.adapters.redis_state  # noqa: F401
-except ImportError as missing:
-    pytest.skip(
-        f"the e2e test needs stepkit-redis-state and stepkit-rabbitmq-events installed ({missing})",
-        allow_module_level=True,
-    )
-
-HAS_REDIS_CRON = importlib.util.find_spec("stepkit.adapters.redis_cron") is not None
-HAS_REDIS_STREAMS = importlib.util.find_spec("stepkit.adapters.redis_streams") is not None
 APP = Path(__file__).resolve().parents[3] / "examples" / "messaging"
 SKEWS = (2.0, 0.0, -2.0)
 
 
 @pytest.fixture(scope="module")
-def service_urls(request: pytest.FixtureRequest) -> dict[str, str]:
-    """Redis and RabbitMQ URLs: from the conformance plugin's servers, else the environment."""
-    try:
-        services = request.getfixturevalue("stepkit_services")
-    except pytest.FixtureLookupError:
-        return {
-            "redis": os.environ.get("STEPKIT_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "rabbitmq": os.environ.get("STEPKIT_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"),
-        }
-    return {name: services.get(name).endpoint.url for name in ("redis", "rabbitmq")}
+def service_urls(stepkit_services: ServiceProvider) -> dict[str, str]:
+    """Redis and RabbitMQ URLs of the servers provisioned for this test session."""
+    return {name: stepkit_services.get(name).endpoint.url for name in ("redis", "rabbitmq")}
 
 
 def instance_env(urls: dict[str, str], namespace: str, index: int) -> dict[str, str]:
@@ -73,18 +60,16 @@ def instance_env(urls: dict[str, str], namespace: str, index: int) -> dict[str, 
         "STEPKIT_CLOCK_SKEW_SECONDS": str(SKEWS[index]),
         "STEPKIT_SHUTDOWN_TIMEOUT_SECONDS": "10",
     }
-    if HAS_REDIS_CRON:
-        env.update(
-            {"STEPKIT_CRON_ADAPTER": "redis", "STEPKIT_CRON_URL": urls["redis"], "STEPKIT_CRON_NAMESPACE": namespace}
-        )
-    if HAS_REDIS_STREAMS:
-        env.update(
-            {
-                "STEPKIT_STREAMS_ADAPTER": "redis",
-                "STEPKIT_STREAMS_URL": urls["redis"],
-                "STEPKIT_STREAMS_NAMESPACE": namespace,
-            }
-        )
+    env.update(
+        {"STEPKIT_CRON_ADAPTER": "redis", "STEPKIT_CRON_URL": urls["redis"], "STEPKIT_CRON_NAMESPACE": namespace}
+    )
+    env.update(
+        {
+            "STEPKIT_STREAMS_ADAPTER": "redis",
+            "STEPKIT_STREAMS_URL": urls["redis"],
+            "STEPKIT_STREAMS_NAMESPACE": namespace,
+        }
+    )
     return env
 
 
@@ -165,16 +150,16 @@ async def test_cluster_shares_state_and_handles_each_event_once_per_group(
         handlers = {(await cluster.state.get("messages", m["id"]))["handled_by"] for m in accepted}
         assert len(handlers) >= 2, f"one instance handled every event: the group is not sharing work ({handlers})"
 
-        if HAS_REDIS_STREAMS:  # the stream written on one instance is readable from this process too
-            streams = create_adapter("streams", "redis", {"url": service_urls["redis"], "namespace": cluster.namespace})
-            assert isinstance(streams, StreamAdapterManager)
-            try:
-                for message in accepted:
-                    item = await streams.stream("messages").get(message["sender"], message["id"])
-                    assert item is not None
-                    assert item["trace_id"] == message["trace_id"]
-            finally:
-                await streams.close()
+        # The stream written on one instance is readable from this process too.
+        streams = create_adapter("streams", "redis", {"url": service_urls["redis"], "namespace": cluster.namespace})
+        assert isinstance(streams, StreamAdapterManager)
+        try:
+            for message in accepted:
+                item = await streams.stream("messages").get(message["sender"], message["id"])
+                assert item is not None
+                assert item["trace_id"] == message["trace_id"]
+        finally:
+            await streams.close()
 
         # Each event exactly once per subscriber group.
         counters = await cluster.state.get_group("message-handling")
@@ -182,8 +167,6 @@ async def test_cluster_shares_state_and_handles_each_event_once_per_group(
         assert len(counters) == 60
 
 
-
-@pytest.mark.skipif(not HAS_REDIS_CRON, reason="stepkit-redis-cron is not installed: cross-process cron locks need it")
 async def test_each_cron_tick_runs_once_across_skewed_instances(service_urls: dict[str, str], tmp_path: Path) -> None:
     async with running_cluster(service_urls, tmp_path) as cluster:
         # Every instance is up, so every tick from here on is tried by all three (skews +2, 0, -2 s).

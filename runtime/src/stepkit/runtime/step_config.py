@@ -69,9 +69,7 @@ def queue_config_from_motia(raw: Any) -> QueueConfig:
     try:
         return QueueConfig.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ValueError(f"bad queue config: {problems}") from None
 
 
@@ -220,9 +218,7 @@ class _StepConfigAdapter(BaseModel):
     def _known_type(cls, data: Any) -> Any:
         config = data.get("config") if isinstance(data, dict) else None
         if isinstance(config, dict) and config.get("type") not in STEP_TYPES:
-            raise ValueError(
-                f"unknown step type {config.get('type')!r}; expected one of {', '.join(STEP_TYPES)}"
-            )
+            raise ValueError(f"unknown step type {config.get('type')!r}; expected one of {', '.join(STEP_TYPES)}")
         return data
 
 
