@@ -20,8 +20,10 @@ def test_context_is_picklable_with_services() -> None:
     endpoint = ServiceEndpoint("redis", "redis://127.0.0.1:6379/0", "127.0.0.1", 6379, "url")
     ctx = ConformanceContext(namespace="ns", operation_timeout=1.5, instance_index=2, services={"redis": endpoint})
     clone = pickle.loads(pickle.dumps(ctx))
-    assert clone == ctx and clone.service("redis") == endpoint
-    assert clone.for_instance(5).instance_index == 5 and clone.for_instance(5).namespace == "ns"
+    assert clone == ctx
+    assert clone.service("redis") == endpoint
+    assert clone.for_instance(5).instance_index == 5
+    assert clone.for_instance(5).namespace == "ns"
 
 
 def test_context_without_provisioner_names_the_missing_service() -> None:
@@ -40,7 +42,7 @@ def test_probe_learns_kind_capabilities_and_services() -> None:
 
 
 def test_probe_rejects_bad_references() -> None:
-    with pytest.raises(TargetError, match="package.module:factory"):
+    with pytest.raises(TargetError, match=r"package\.module:factory"):
         probe("no_colon")
     with pytest.raises(TargetError, match="cannot import"):
         probe("no.such.module:factory")
@@ -72,7 +74,8 @@ def test_counterexample_extraction() -> None:
             "temporarily adding @reproduce_failure('6', b'AA') as a decorator\n\nother")
     example = extract_counterexample(text)
     assert example.splitlines()[0] == "Falsifying example:"
-    assert "state.set(g='a', k='b')" in example and "@reproduce_failure" in example
+    assert "state.set(g='a', k='b')" in example
+    assert "@reproduce_failure" in example
     assert "other" not in example
 
 
@@ -89,5 +92,6 @@ def test_reports_render_matrix_and_markdown() -> None:
     assert any("unsupported" in line for line in lines)
     text = markdown.render(report)
     assert "| atomic_update | ✅ declared" in text
-    assert "| ttl | ➖ refused |" in text
-    assert "`state.clear`" in text and "❌ FAIL" in text
+    assert "| ttl | 🚫 refused |" in text
+    assert "`state.clear`" in text
+    assert "❌ FAIL" in text

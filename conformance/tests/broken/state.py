@@ -143,3 +143,13 @@ def null_deletes(ctx: ConformanceContext) -> DictState:
 
 def partial_set_many(ctx: ConformanceContext) -> DictState:
     return build(PartialSetMany, ctx)
+
+
+class ProcessLocalButCrossProcess(DictState):
+    """Keeps data in process memory but declares CROSS_PROCESS."""
+
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.ATOMIC_UPDATE, Capability.CROSS_PROCESS})
+
+
+def cross_process_liar(ctx: ConformanceContext) -> DictState:
+    return build(ProcessLocalButCrossProcess, ctx)

@@ -28,14 +28,16 @@ def _c(clause_id: str, title: str, capability: Capability | None = None) -> Clau
     return Clause(clause_id, clause_id.split(".", 1)[0], title, capability)
 
 
+_LIFECYCLE = "async with works; close() is idempotent; closed adapters refuse operations; built from its config"
+
 CLAUSES: dict[str, Clause] = {
     c.id: c
     for c in (
         # -- all kinds -------------------------------------------------------------
-        _c("state.lifecycle", "async with works; close() is idempotent; closed adapters refuse operations"),
-        _c("streams.lifecycle", "async with works; close() is idempotent; closed adapters refuse operations"),
-        _c("events.lifecycle", "async with works; close() is idempotent; closed adapters refuse operations"),
-        _c("cron.lifecycle", "async with works; close() is idempotent; closed adapters refuse operations"),
+        _c("state.lifecycle", _LIFECYCLE),
+        _c("streams.lifecycle", _LIFECYCLE),
+        _c("events.lifecycle", _LIFECYCLE),
+        _c("cron.lifecycle", _LIFECYCLE),
         # -- state ---------------------------------------------------------------------
         _c("state.model", "random operation sequences agree with a reference dict model"),
         _c("state.shared", "instances on one namespace are one store (interleaved operations agree with one model)"),
@@ -55,6 +57,8 @@ CLAUSES: dict[str, Clause] = {
         _c("state.update", "update() is linearizable: N increments over M instances give exactly N",
            Capability.ATOMIC_UPDATE),
         _c("state.ttl", "set(..., ttl=) expires the entry", Capability.TTL),
+        _c("state.cross_process", "instances in separate OS processes share one store; update stays linearizable",
+           Capability.CROSS_PROCESS),
         _c("state.fault", "a dead backend fails within the timeout with AdapterUnavailableError; "
            "the adapter recovers by itself"),
         # -- streams -------------------------------------------------------------------
@@ -71,6 +75,8 @@ CLAUSES: dict[str, Clause] = {
         _c("streams.events.unsubscribe", "unsubscribe stops delivery"),
         _c("streams.namespaces", "different namespaces never see each other's items or events"),
         _c("streams.replay", "subscribe(replay=True) delivers retained history", Capability.REPLAY),
+        _c("streams.cross_process", "items and change events made in other OS processes are seen here",
+           Capability.CROSS_PROCESS),
         _c("streams.fault", "a dead backend fails within the timeout with AdapterUnavailableError; "
            "the adapter recovers by itself"),
         # -- events --------------------------------------------------------------------
@@ -94,6 +100,8 @@ CLAUSES: dict[str, Clause] = {
         _c("events.fidelity", "payload, trace_id, message_id, message_group_id, traceparent, baggage round-trip"),
         _c("events.identifiers", "bad topics/subscribers raise ValueError; distinct identifiers never collide"),
         _c("events.namespaces", "different namespaces never see each other's events"),
+        _c("events.cross_process", "events emitted from other OS processes reach the group exactly once",
+           Capability.CROSS_PROCESS),
         _c("events.fault", "a dead broker fails within the timeout with AdapterUnavailableError; the adapter "
            "recovers; durable events are not lost"),
         # -- cron ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from stepkit.conformance.context import ConformanceContext
 from stepkit.conformance.loop import LoopThread
@@ -73,33 +73,38 @@ class Harness:
         self._instances.append(adapter)
         return adapter
 
-    async def _typed(self, cls: type[A], namespace: str | None) -> A:
-        adapter = await self.instance(namespace)
-        assert isinstance(adapter, cls), f"{self.target.id} built {type(adapter).__name__}, not a {cls.__name__}"
-        return adapter
+    def _wrong(self, adapter: Adapter, expected: str) -> str:
+        return f"{self.target.id} built {type(adapter).__name__}, not a {expected}"
 
     async def state(self, namespace: str | None = None) -> StateAdapter:
         """A new state instance."""
-        return await self._typed(StateAdapter, namespace)
+        adapter = await self.instance(namespace)
+        assert isinstance(adapter, StateAdapter), self._wrong(adapter, "StateAdapter")
+        return adapter
 
     async def streams(self, namespace: str | None = None) -> StreamAdapterManager:
         """A new stream manager instance."""
-        return await self._typed(StreamAdapterManager, namespace)
+        adapter = await self.instance(namespace)
+        assert isinstance(adapter, StreamAdapterManager), self._wrong(adapter, "StreamAdapterManager")
+        return adapter
 
     async def events(self, namespace: str | None = None) -> EventAdapter:
         """A new event adapter instance."""
-        return await self._typed(EventAdapter, namespace)
+        adapter = await self.instance(namespace)
+        assert isinstance(adapter, EventAdapter), self._wrong(adapter, "EventAdapter")
+        return adapter
 
     async def cron(self, namespace: str | None = None) -> CronAdapter:
         """A new cron adapter instance."""
-        return await self._typed(CronAdapter, namespace)
+        adapter = await self.instance(namespace)
+        assert isinstance(adapter, CronAdapter), self._wrong(adapter, "CronAdapter")
+        return adapter
 
     async def shared(self, key: str, make: Callable[[], Awaitable[A]]) -> A:
         """One instance per ``key`` for the whole test (reused across Hypothesis examples)."""
         if key not in self._shared:
             self._shared[key] = await make()
-        adapter = self._shared[key]
-        return adapter  # type: ignore[return-value]
+        return cast(A, self._shared[key])
 
     def forget(self, adapter: Adapter) -> None:
         """Stop tracking an instance the test closed itself."""
@@ -134,7 +139,8 @@ def scenario(fn: Callable[[Harness], Awaitable[None]]) -> Callable[[Harness], No
     """Turn ``async def test_x(harness)`` into a synchronous pytest test run on the harness loop.
 
     (Synchronous on purpose: the suites then work whatever the user's
-    pytest-asyncio mode is.)
+    pytest-asyncio mode is. ``__wrapped__`` only serves source locations;
+    pytest and pytest-asyncio still see a plain function.)
     """
 
     async def as_coroutine(harness: Harness) -> None:
@@ -147,6 +153,7 @@ def scenario(fn: Callable[[Harness], Awaitable[None]]) -> Callable[[Harness], No
     test.__qualname__ = fn.__qualname__
     test.__doc__ = fn.__doc__
     test.__module__ = fn.__module__
+    test.__wrapped__ = fn  # type: ignore[attr-defined]  # reports point at the scenario's own source line
     return test
 
 

@@ -12,27 +12,29 @@ Run the suites with ``pytest --pyargs stepkit.conformance.suites [--adapter pkg.
   (default ``STEPKIT_CONFORMANCE_TIMEOUT`` or 2).
 * Markers: ``clause(id)``, ``requires(capability)``, ``refuses(capability)``,
   tiers ``core``/``multi``/``fault``, kinds ``state``/``streams``/``events``/``cron``.
-* Fixtures: ``stepkit_services`` (session ``ServiceProvider``, usable by any
-  package's tests), ``target`` and ``harness`` (the suites').
+* Fixture ``stepkit_services``: the session's ``ServiceProvider``, usable by any
+  package's tests. The suites' own ``target`` and ``harness`` fixtures live in
+  ``stepkit/conformance/suites/conftest.py`` (closest conftest wins, so a
+  project's fixtures of the same name cannot shadow them).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.errors import InvalidArgument
 
 from stepkit.conformance import profiles
 from stepkit.conformance.clauses import CLAUSES
 from stepkit.conformance.context import install_resolver
-from stepkit.conformance.harness import Harness
 from stepkit.conformance.report import markdown, terminal
 from stepkit.conformance.report.collector import Collector
 from stepkit.conformance.report.json_report import build_report, write_report
-from stepkit.conformance.services import ServiceEndpoint, ServiceHandle, ServiceProvider, provider_from_env
+from stepkit.conformance.services import ServiceEndpoint, ServiceProvider, provider_from_env
 from stepkit.conformance.targets import AdapterTarget, TargetError, select_targets
 from stepkit.core import Capability
 
@@ -79,6 +81,11 @@ def _is_conformance_run(config: pytest.Config) -> bool:
     return any("stepkit.conformance" in str(a) or "conformance/suites" in str(a) for a in config.args)
 
 
+def session_state(config: pytest.Config) -> _Session:
+    """The plugin's state for this pytest session (targets, collector, provider)."""
+    return config.stash[_KEY]
+
+
 def _session(config: pytest.Config) -> _Session:
     return config.stash[_KEY]
 
@@ -111,7 +118,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     state = _Session(config)
     config.stash[_KEY] = state
-    profiles.select(config.getoption("hypothesis_profile", None))
+    try:
+        profiles.select(config.getoption("hypothesis_profile", None))
+    except InvalidArgument:
+        if state.active:
+            raise
+
     install_resolver(state.resolve)
     if state.active and not getattr(config.option, "xmlpath", None):
         config.option.xmlpath = str(_report_dir(config) / "junit.xml")
@@ -119,6 +131,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _report_dir(config: pytest.Config) -> Path:
     return Path(config.getoption("stepkit_report_dir") or DEFAULT_REPORT_DIR)
+
+
+def operation_timeout(config: pytest.Config) -> float:
+    """The operation timeout handed to factories (``--stepkit-timeout`` or the environment)."""
+    return _timeout(config)
 
 
 def _timeout(config: pytest.Config) -> float:
@@ -134,8 +151,13 @@ def _kind_of_item(node: Any) -> str | None:
     return None
 
 
+def _is_suite_test(node: Any) -> bool:
+    """Only the kit's suites (tests with a ``clause`` marker) are parametrized over adapters."""
+    return node.get_closest_marker("clause") is not None
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "target" not in metafunc.fixturenames:
+    if "target" not in metafunc.fixturenames or not _is_suite_test(metafunc.definition):
         return
     kind = _kind_of_item(metafunc.definition)
     targets = [t for t in _session(metafunc.config).get_targets() if kind is None or t.kind == kind]
@@ -152,7 +174,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     dropped: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if "target" not in getattr(item, "fixturenames", ()):
+        if "target" not in getattr(item, "fixturenames", ()) or not _is_suite_test(item):
             keep.append(item)
             continue
         target = callspec.params.get("target") if callspec is not None else None
@@ -161,8 +183,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             dropped.append(item)
             continue
         marker = item.get_closest_marker("clause")
-        if marker is None or marker.args[0] not in CLAUSES:
-            raise pytest.UsageError(f"{item.nodeid}: conformance tests need @pytest.mark.clause(<known id>)")
+        if marker is None or not marker.args or marker.args[0] not in CLAUSES:
+            raise pytest.UsageError(f"{item.nodeid}: unknown conformance clause; see stepkit.conformance.clauses")
         _gate(item, target)
         keep.append(item)
     if dropped:
@@ -191,43 +213,12 @@ def stepkit_services(pytestconfig: pytest.Config) -> ServiceProvider:
     return _session(pytestconfig).get_provider()
 
 
-@pytest.fixture
-def target() -> AdapterTarget:
-    """The adapter under test (parametrized by the plugin)."""
-    raise pytest.UsageError("the 'target' fixture is parametrized by the stepkit plugin for marked suites only")
-
-
-@pytest.fixture
-def harness(target: AdapterTarget, request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator[Harness]:
-    """A per-test :class:`Harness`; for ``fault`` tests its first service is a dedicated server
-    (``harness.fault_handle``) so faults never disturb other tests."""
-    state = _session(pytestconfig)
-    services: dict[str, ServiceEndpoint] = {}
-    dedicated: ServiceHandle | None = None
-    if request.node.get_closest_marker("fault") is not None and target.services:
-        dedicated = state.get_provider().get(target.services[0], dedicated=True)
-        if not dedicated.supports_faults:
-            dedicated.close()
-            pytest.skip(f"n/a: the {target.services[0]} provider ({dedicated.endpoint.provider}) cannot inject faults")
-        services[target.services[0]] = dedicated.endpoint
-    for name in target.services:
-        services.setdefault(name, state.resolve(name))
-    h = Harness(target, operation_timeout=_timeout(pytestconfig), services=services)
-    h.fault_handle = dedicated
-    try:
-        yield h
-    finally:
-        try:
-            h.close()
-        finally:
-            if dedicated is not None:
-                dedicated.close()
-
-
 # -- reporting -----------------------------------------------------------------------------
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     callspec = getattr(item, "callspec", None)
     target = callspec.params.get("target") if callspec is not None else None
     marker = item.get_closest_marker("clause")

@@ -78,7 +78,7 @@ def load_reference(reference: str) -> Factory:
         raise TargetError(f"adapter factory {reference!r} must look like 'package.module:factory'")
     try:
         obj: Any = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 - reported with the reference
+    except Exception as exc:
         raise TargetError(f"cannot import {module_name!r} for adapter factory {reference!r}: {exc!r}") from exc
     for part in attribute.split("."):
         if not hasattr(obj, part):
@@ -137,7 +137,7 @@ def probe(reference: str, target_id: str | None = None) -> AdapterTarget:
         adapter = asyncio.run(build_and_close())
     except TargetError as exc:
         raise TargetError(f"adapter factory {reference!r}: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - reported with the reference
+    except Exception as exc:
         raise TargetError(f"adapter factory {reference!r} failed when called with a probe context: {exc!r}") from exc
     finally:
         install_resolver(previous)

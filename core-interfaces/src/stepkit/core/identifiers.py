@@ -15,6 +15,9 @@ from stepkit.core.errors import InvalidIdentifierError
 MAX_IDENTIFIER_LENGTH = 256
 """The longest identifier, in unicode code points."""
 
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
+"""The characters :func:`encode_segment` keeps as they are."""
+
 
 def validate_identifier(value: object, what: str = "identifier") -> str:
     """Return ``value`` if it is a valid identifier.
@@ -22,6 +25,9 @@ def validate_identifier(value: object, what: str = "identifier") -> str:
     Raises:
         InvalidIdentifierError: (a ``ValueError``) naming ``what`` and the rule.
     """
+    # Fast path for the common case: a plain ASCII str (no surrogates possible).
+    if type(value) is str and 0 < len(value) <= MAX_IDENTIFIER_LENGTH and value.isascii():
+        return value
     if not isinstance(value, str):
         raise InvalidIdentifierError(
             f"{what} must be a string (non-empty, at most {MAX_IDENTIFIER_LENGTH} "
@@ -49,6 +55,8 @@ def encode_segment(identifier: str) -> str:
     ``[A-Za-z0-9_.~-]``), so distinct identifiers never collide, and
     :func:`decode_segment` inverts it.
     """
+    if _UNRESERVED.issuperset(identifier):  # nothing to escape: quote() would return it as is
+        return identifier
     return quote(identifier, safe="")
 
 

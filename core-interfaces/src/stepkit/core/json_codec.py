@@ -34,7 +34,43 @@ def check_json(value: object, what: str = "value") -> None:
 
     The message names ``what`` and the path of the offending part.
     """
-    _check(value, what, "$", 0)
+    if not _valid(value, 0):
+        # Walk again, building paths this time, to raise the precise error.
+        _check(value, what, "$", 0)
+        raise AdapterSerializationError(f"{what} is not JSON")  # pragma: no cover - _check raised
+
+
+def _valid(value: object, depth: int) -> bool:
+    """Exactly what :func:`_check` accepts, as a bool, without building paths or messages."""
+    kind = type(value)
+    if kind is str:
+        if cast(str, value).isascii():
+            return True
+        try:
+            cast(str, value).encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_INT < cast(int, value) < MAX_INT
+    if kind is float:
+        return math.isfinite(cast(float, value))
+    if depth >= MAX_DEPTH:
+        return False
+    depth += 1
+    if kind is list:
+        for item in cast(list[object], value):
+            if not _valid(item, depth):
+                return False
+        return True
+    if kind is dict:
+        for key, item in cast(dict[object, object], value).items():
+            if type(key) is not str or not _valid(key, depth) or not _valid(item, depth):
+                return False
+        return True
+    return False
 
 
 def _check(value: object, what: str, path: str, depth: int) -> None:
@@ -81,6 +117,31 @@ def _check(value: object, what: str, path: str, depth: int) -> None:
     )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_ENCODE_STR = json.encoder.encode_basestring
+_C_ENCODER: Any = None
+_make_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # CPython's C accelerator
+if _make_c_encoder is not None:
+    try:
+        _C_ENCODER = _make_c_encoder(None, _ENCODER.default, _ENCODE_STR, None, ":", ",", False, False, False)
+    except TypeError:  # pragma: no cover - another signature: use the encoder object
+        _C_ENCODER = None
+
+
+def _encode(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))``.
+
+    ``json.dumps`` with options builds an encoder (and the C encoder under it)
+    per call; this one is built once. It keeps no cycle markers: every value
+    it encodes has passed :func:`check_json`, whose depth limit refuses cycles.
+    """
+    if type(value) is str:
+        return _ENCODE_STR(value)
+    if _C_ENCODER is None:  # pragma: no cover - no C accelerator
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0))
+
+
 def dumps(value: object, what: str = "value", max_bytes: int | None = None, *, checked: bool = False) -> str:
     """Encode ``value`` as compact JSON text after checking it strictly.
 
@@ -94,7 +155,7 @@ def dumps(value: object, what: str = "value", max_bytes: int | None = None, *, c
     """
     if not checked:
         check_json(value, what)
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = _encode(value)
     if max_bytes is not None:
         size = len(text.encode("utf-8"))
         if size > max_bytes:
@@ -116,6 +177,7 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 """One shared strict decoder: building a decoder per call is measurable on hot paths."""
+_RAW_DECODE = _DECODER.raw_decode
 
 
 def loads(data: str | bytes | bytearray, what: str = "stored value") -> JSONValue:
@@ -126,7 +188,15 @@ def loads(data: str | bytes | bytearray, what: str = "stored value") -> JSONValu
     """
     try:
         text = data if isinstance(data, str) else bytes(data).decode("utf-8")
-        return _DECODER.decode(text)
+        try:
+            # What dumps writes has no surrounding whitespace: parse it without
+            # decode()'s two whitespace scans; anything else takes the full path.
+            value, end = _RAW_DECODE(text)
+        except ValueError:
+            return _DECODER.decode(text)
+        if end != len(text):
+            return _DECODER.decode(text)
+        return value
     except AdapterSerializationError:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

@@ -38,8 +38,8 @@ def render(report: dict[str, Any]) -> list[str]:
     if failures:
         lines.append("")
     totals: dict[str, int] = {}
-    for cells in results.values():
-        for cell in cells.values():
+    for by_clause in results.values():
+        for cell in by_clause.values():
             totals[cell["status"]] = totals.get(cell["status"], 0) + 1
     lines.append("clauses: " + ", ".join(f"{n} {s}" for s, n in sorted(totals.items())))
     return lines

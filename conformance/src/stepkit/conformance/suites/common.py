@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+
+import hypothesis
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from stepkit.core import AdapterUnavailableError
 from stepkit.core.json_codec import json_equal
@@ -13,6 +17,11 @@ T = TypeVar("T")
 
 FAULT_MARGIN = 3.0
 """Seconds allowed beyond ``operation_timeout`` for a failing call to return (contract bound)."""
+
+
+def run_machine(factory: Callable[[], RuleBasedStateMachine], settings: hypothesis.settings) -> None:
+    """Run a Hypothesis state machine built by ``factory`` under ``settings``."""
+    run_state_machine_as_test(factory, settings=settings)  # type: ignore[no-untyped-call]
 
 
 def assert_json_equal(actual: Any, expected: Any, what: str) -> None:
@@ -31,7 +40,7 @@ async def bounded_unavailable(call: Awaitable[Any], timeout: float, what: str) -
         await call
     except AdapterUnavailableError:
         elapsed = time.monotonic() - start
-    except Exception as exc:  # noqa: BLE001 - any other error breaks the contract
+    except Exception as exc:
         raise AssertionError(f"{what} raised {exc!r} instead of AdapterUnavailableError") from exc
     else:
         raise AssertionError(f"{what} succeeded while the backend was down")
@@ -41,11 +50,9 @@ async def bounded_unavailable(call: Awaitable[Any], timeout: float, what: str) -
     return elapsed
 
 
-async def recovers(call: Any, what: str, within: float = 30.0) -> Any:
+async def recovers(call: Callable[[], Awaitable[T]], what: str, within: float = 30.0) -> T:
     """Retry ``call()`` (a zero-argument coroutine function) until it succeeds; the adapter must
     reconnect by itself within ``within`` seconds."""
-    import asyncio
-
     end = time.monotonic() + within
     last: BaseException | None = None
     while time.monotonic() < end:
@@ -57,4 +64,4 @@ async def recovers(call: Any, what: str, within: float = 30.0) -> Any:
     raise AssertionError(f"{what}: the adapter did not recover within {within:g}s (last error {last!r})")
 
 
-__all__ = ["FAULT_MARGIN", "assert_json_equal", "bounded_unavailable", "recovers"]
+__all__ = ["FAULT_MARGIN", "assert_json_equal", "bounded_unavailable", "recovers", "run_machine"]

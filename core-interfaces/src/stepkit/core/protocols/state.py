@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from stepkit.core.adapter import Adapter, AdapterKind
 from stepkit.core.capabilities import Capability
+from stepkit.core.errors import AdapterSerializationError
 from stepkit.core.identifiers import validate_identifier
 from stepkit.core.json_codec import JSONValue, check_json
 from stepkit.core.models.state import StateFilter, StateItem
@@ -25,6 +26,15 @@ def _check_ttl(ttl: float | None) -> None:
         isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not math.isfinite(ttl) or ttl <= 0
     ):
         raise ValueError(f"ttl must be a positive number of seconds, got {ttl!r}")
+
+
+def _check_value(value: object, key: str) -> None:
+    """``check_json(value, f"state value for key {key!r}")``, building the message only on error."""
+    try:
+        check_json(value)
+    except AdapterSerializationError:
+        check_json(value, f"state value for key {key!r}")
+        raise
 
 
 class StateAdapter(Adapter):
@@ -94,7 +104,7 @@ class StateAdapter(Adapter):
         self._check_open()
         group_id = validate_identifier(group_id, "group_id")
         key = validate_identifier(key, "key")
-        check_json(value, f"state value for key {key!r}")
+        _check_value(value, key)
         _check_ttl(ttl)
         if ttl is not None:
             self._require(Capability.TTL, "set(..., ttl=...)")
@@ -108,7 +118,7 @@ class StateAdapter(Adapter):
         checked: dict[str, JSONValue] = {}
         for key, value in values.items():
             checked[validate_identifier(key, "key")] = value
-            check_json(value, f"state value for key {key!r}")
+            _check_value(value, key)
         _check_ttl(ttl)
         if ttl is not None:
             self._require(Capability.TTL, "set_many(..., ttl=...)")

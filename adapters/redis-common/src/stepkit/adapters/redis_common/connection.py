@@ -47,16 +47,21 @@ class RedisConnection:
         self._lazy: LazyConnection[RedisSession] = LazyConnection(
             self._connect, self._disconnect, backend=BACKEND, connect_timeout=settings.connect_timeout
         )
+        # The open session's executor, mirrored from the LazyConnection (set by
+        # _connect, cleared by _disconnect) so a call skips one coroutine.
+        self._executor: AutoPipeline | None = None
 
     async def _connect(self) -> RedisSession:
         client = create_client(self.settings)
         executor = AutoPipeline(
             client, max_batches=self.settings.pipeline_connections, timeout=self.settings.operation_timeout
         )
+        self._executor = executor
         return RedisSession(client, executor)
 
-    @staticmethod
-    async def _disconnect(session: RedisSession) -> None:
+    async def _disconnect(self, session: RedisSession) -> None:
+        if self._executor is session.executor:
+            self._executor = None
         await session.executor.close()
         await session.client.aclose()
 
@@ -79,7 +84,9 @@ class RedisConnection:
         :class:`AutoPipeline`), errors are translated by the core rules.
         """
         try:
-            executor = (await self._lazy.get()).executor
+            executor = self._executor
+            if executor is None or self._lazy.closed:
+                executor = (await self._lazy.get()).executor
             return await executor.execute(*command)
         except Exception as exc:
             raise self._translate(exc, operation) from exc
@@ -87,7 +94,9 @@ class RedisConnection:
     async def script(self, operation: str, script: LuaScript, keys: tuple[str, ...], args: tuple[Any, ...]) -> Any:
         """One Lua script, bounded (per round trip) and translated."""
         try:
-            executor = (await self._lazy.get()).executor
+            executor = self._executor
+            if executor is None or self._lazy.closed:
+                executor = (await self._lazy.get()).executor
             return await script.run(executor, keys, args)
         except Exception as exc:
             raise self._translate(exc, operation) from exc

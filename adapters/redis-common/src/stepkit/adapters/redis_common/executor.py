@@ -35,18 +35,36 @@ from typing import Any
 import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
-from redis.exceptions import ResponseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError, ResponseError
+
+try:  # redis-py's hiredis parser: its reader is read directly on the hot path
+    from redis._parsers.hiredis import NOT_ENOUGH_DATA as _NOT_ENOUGH_DATA
+    from redis._parsers.hiredis import _AsyncHiredisParser
+except ImportError:  # pragma: no cover - other redis-py layouts use read_response
+    _AsyncHiredisParser = None  # type: ignore[assignment,misc]
+    _NOT_ENOUGH_DATA = object()
 
 Command = tuple[Any, ...]
 
+_pack = hiredis.pack_command
 
-class _Pending:
-    __slots__ = ("command", "future", "issued")
 
-    def __init__(self, command: Command, future: asyncio.Future[Any], issued: float) -> None:
-        self.command = command
-        self.future = future
-        self.issued = issued
+def _fast_parser(connection: AbstractConnection) -> Any:
+    """The connection's hiredis parser when replies can be read from it directly, else ``None``.
+
+    Only redis-py's own hiredis parser on RESP2 qualifies (no push messages);
+    anything else goes through ``read_response``.
+    """
+    parser = getattr(connection, "_parser", None)
+    if (
+        _AsyncHiredisParser is not None
+        and type(parser) is _AsyncHiredisParser
+        and getattr(parser, "_reader", None) is not None
+        and connection.protocol in (2, "2")
+    ):
+        return parser
+    return None
 
 
 class AutoPipeline:
@@ -68,7 +86,11 @@ class AutoPipeline:
         self._all: list[AbstractConnection] = []
         self._max_batches = max_batches
         self._timeout = timeout
-        self._pending: list[_Pending] = []
+        # The queue: commands and their futures side by side; only the oldest
+        # command's issue time matters (it sets the batch's budget).
+        self._commands: list[Command] = []
+        self._futures: list[asyncio.Future[Any]] = []
+        self._oldest = 0.0
         self._scheduled = False
         self._in_flight = 0
         self.batches = 0
@@ -81,22 +103,30 @@ class AutoPipeline:
 
     async def execute(self, *command: Any) -> Any:
         """Send one command and return its reply (raising its error)."""
-        if self._in_flight == 0 and not self._pending:
+        commands = self._commands
+        if self._in_flight == 0 and not commands:
             return await self._run_alone(command)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self._pending.append(_Pending(command, future, loop.time()))
-        self._schedule()
+        if not commands:
+            self._oldest = loop.time()
+        commands.append(command)
+        self._futures.append(future)
+        if not self._scheduled and self._in_flight < self._max_batches:
+            self._scheduled = True
+            loop.call_soon(self._flush)
         return await future
 
     async def execute_many(self, commands: Sequence[Command]) -> list[Any]:
         """Send several commands in one batch; replies in order, error replies as values."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
+        if not self._commands:
+            self._oldest = loop.time()
         futures: list[asyncio.Future[Any]] = []
         for command in commands:
             future: asyncio.Future[Any] = loop.create_future()
-            self._pending.append(_Pending(command, future, now))
+            self._commands.append(command)
+            self._futures.append(future)
             futures.append(future)
         self._schedule()
         return list(await asyncio.gather(*futures, return_exceptions=True))
@@ -114,21 +144,23 @@ class AutoPipeline:
 
     def _flush(self) -> None:
         self._scheduled = False
-        if not self._pending or self._in_flight >= self._max_batches:
+        if not self._commands or self._in_flight >= self._max_batches:
             return
-        batch, self._pending = self._pending, []
-        budget = self._timeout - (asyncio.get_running_loop().time() - batch[0].issued)
+        commands, futures = self._commands, self._futures
+        self._commands, self._futures = [], []
+        loop = asyncio.get_running_loop()
+        budget = self._timeout - (loop.time() - self._oldest)
         if budget <= 0:
-            for item in batch:
-                if not item.future.done():
-                    item.future.set_exception(TimeoutError("redis command waited out its timeout"))
+            for future in futures:
+                if not future.done():
+                    future.set_exception(TimeoutError("redis command waited out its timeout"))
             return
         self._in_flight += 1
-        asyncio.get_running_loop().create_task(self._run_batch(batch, budget))
+        asyncio.get_running_loop().create_task(self._run_batch(commands, futures, budget))
 
     def _done(self) -> None:
         self._in_flight -= 1
-        if self._pending:
+        if self._commands:
             self._schedule()
 
     def _count(self, size: int) -> None:
@@ -158,7 +190,7 @@ class AutoPipeline:
                 connection = await self._acquire()
                 try:
                     self._count(1)
-                    await connection.send_packed_command(hiredis.pack_command(command), check_health=False)
+                    await connection.send_packed_command(_pack(command), check_health=False)
                     return await connection.read_response()
                 except ResponseError:
                     raise
@@ -170,38 +202,70 @@ class AutoPipeline:
         finally:
             self._done()
 
-    async def _run_batch(self, batch: list[_Pending], budget: float) -> None:
+    async def _run_batch(self, commands: list[Command], futures: list[asyncio.Future[Any]], budget: float) -> None:
         index = 0
         try:
             async with asyncio.timeout(budget):
                 connection = await self._acquire()
                 try:
-                    self._count(len(batch))
-                    packed = b"".join([hiredis.pack_command(item.command) for item in batch])
-                    await connection.send_packed_command(packed, check_health=False)
-                    for index, item in enumerate(batch):  # noqa: B007 - index read in except
-                        try:
-                            reply = await connection.read_response()
-                        except ResponseError as error:
-                            if not item.future.done():
-                                item.future.set_exception(error)
-                            continue
-                        if not item.future.done():
-                            item.future.set_result(reply)
-                    index = len(batch)
+                    self._count(len(futures))
+                    await connection.send_packed_command(b"".join(map(_pack, commands)), check_health=False)
+                    parser = _fast_parser(connection)
+                    if parser is None:
+                        for index, future in enumerate(futures):  # noqa: B007 - index read in except
+                            try:
+                                reply = await connection.read_response()
+                            except ResponseError as error:
+                                if not future.done():
+                                    future.set_exception(error)
+                                continue
+                            if not future.done():
+                                future.set_result(reply)
+                    else:
+                        # Same outcomes as read_response, without its per-reply
+                        # coroutines: an error reply fails its own command, a
+                        # connection-level error fails this and every later one.
+                        gets = parser._reader.gets
+                        for index, future in enumerate(futures):  # noqa: B007 - index read in except
+                            reply = gets()
+                            while reply is _NOT_ENOUGH_DATA:
+                                await _fill(connection, parser)
+                                reply = gets()
+                            if isinstance(reply, RedisError):
+                                if isinstance(reply, RedisConnectionError):
+                                    raise reply
+                                if isinstance(reply, ResponseError):
+                                    if not future.done():
+                                        future.set_exception(reply)
+                                    continue
+                            elif type(reply) is list and reply and isinstance(reply[0], RedisConnectionError):
+                                raise reply[0]
+                            if not future.done():
+                                future.set_result(reply)
+                    index = len(futures)
                 except BaseException:
                     await connection.disconnect(nowait=True)
                     raise
                 finally:
                     self._idle.append(connection)
         except BaseException as error:
-            for item in batch[index:]:
-                if not item.future.done():
-                    item.future.set_exception(error)
+            for future in futures[index:]:
+                if not future.done():
+                    future.set_exception(error)
             if not isinstance(error, Exception):
                 raise
         finally:
             self._done()
+
+
+async def _fill(connection: AbstractConnection, parser: Any) -> None:
+    """Read more reply bytes into ``parser`` (errors as ``read_response`` raises them)."""
+    if not parser._connected:
+        raise RedisConnectionError("Connection closed by server.")
+    try:
+        await parser.read_from_socket()
+    except OSError as exc:
+        raise RedisConnectionError(f"Error while reading from {connection._host_error()}: {exc.args}") from exc
 
 
 __all__ = ["AutoPipeline", "Command"]

@@ -8,6 +8,7 @@ different identifiers, and no key is ever used as a pattern.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from stepkit.core.identifiers import decode_segment, encode_segment
@@ -29,6 +30,20 @@ class KeyLayout:
         if not identifiers:
             return f"{self.prefix}:{tag}"
         return f"{self.prefix}:{tag}:" + ":".join([segment(i) for i in identifiers])
+
+    def builder(self, tag: str, maxsize: int = 4096) -> Callable[[str], str]:
+        """``lambda identifier: self.key(tag, identifier)``, memoised in a bounded LRU.
+
+        For hot paths that build the same few keys over and over (e.g. one
+        hash per group): a hit costs one dictionary lookup.
+        """
+        head = f"{self.prefix}:{tag}:"
+
+        @lru_cache(maxsize=maxsize)
+        def build(identifier: str) -> str:
+            return head + encode_segment(identifier)
+
+        return build
 
 
 def decode(segment_text: str | bytes) -> str:

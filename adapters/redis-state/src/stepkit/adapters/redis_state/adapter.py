@@ -33,24 +33,37 @@ _GROUPS = "groups"
 
 
 def _load(raw: bytes | None, key: str) -> JSONValue:
-    return None if raw is None else loads(raw, f"stored value for key {key!r}")
+    if raw is None:
+        return None
+    try:
+        return loads(raw)
+    except AdapterSerializationError:
+        # Decode again only to raise with a message naming the key.
+        loads(raw, f"stored value for key {key!r}")
+        raise
 
 
-def _load_all(raws: Sequence[bytes | None], what: str) -> list[JSONValue]:
+def _load_all(raws: Sequence[bytes | None], group_id: str) -> list[JSONValue]:
     """Decode stored JSON texts (``None`` -> null) with one parser call.
 
     Each stored text is one complete JSON value written by ``dumps``, so
     joining them with commas inside brackets is a JSON array of exactly them.
+    The error message (naming the group) is only built on failure.
     """
-    decoded = loads(b"[" + b",".join([b"null" if raw is None else raw for raw in raws]) + b"]", what)
+    text = b"[" + b",".join([b"null" if raw is None else raw for raw in raws]) + b"]"
+    try:
+        decoded = loads(text)
+    except AdapterSerializationError:
+        loads(text, f"stored values of group {group_id!r}")
+        raise
     if len(decoded) != len(raws):  # only if a stored text was not one JSON value
-        raise AdapterSerializationError(f"{what}: stored values are corrupt")
-    return list(decoded)
+        raise AdapterSerializationError(f"stored values of group {group_id!r}: stored values are corrupt")
+    return decoded  # type: ignore[no-any-return]
 
 
-def _decode_pairs(flat: list[bytes], what: str) -> dict[str, JSONValue]:
+def _decode_pairs(flat: list[bytes], group_id: str) -> dict[str, JSONValue]:
     keys = [field.decode("utf-8") for field in flat[0::2]]
-    return dict(zip(keys, _load_all(flat[1::2], what), strict=True))
+    return dict(zip(keys, _load_all(flat[1::2], group_id), strict=True))
 
 
 class RedisStateAdapter(StateAdapter):
@@ -74,14 +87,13 @@ class RedisStateAdapter(StateAdapter):
         self._settings = settings
         self._redis = RedisConnection(settings)
         self._groups = self._redis.keys.key(_GROUPS)
+        # group id -> its hash key, memoised (bounded LRU)
+        self._hash = self._redis.keys.builder(_GROUP)
 
     @property
     def redis(self) -> RedisConnection:
         """The underlying connection (its executor counts round trips)."""
         return self._redis
-
-    def _hash(self, group_id: str) -> str:
-        return self._redis.keys.key(_GROUP, group_id)
 
     # -- lifecycle ------------------------------------------------------------
     async def _open(self) -> None:
@@ -103,7 +115,7 @@ class RedisStateAdapter(StateAdapter):
 
     async def _get_many(self, group_id: str, keys: list[str]) -> list[JSONValue]:
         raws = await self._redis.call("get_many", "HMGET", self._hash(group_id), *keys)
-        return _load_all(raws, f"stored values of group {group_id!r}")
+        return _load_all(raws, group_id)
 
     async def _keys(self, group_id: str) -> list[str]:
         fields = await self._redis.call("keys", "HKEYS", self._hash(group_id))
@@ -115,7 +127,7 @@ class RedisStateAdapter(StateAdapter):
 
     async def _get_group(self, group_id: str) -> dict[str, JSONValue]:
         flat = await self._redis.call("get_group", "HGETALL", self._hash(group_id))
-        return _decode_pairs(flat, f"stored values of group {group_id!r}")
+        return _decode_pairs(flat, group_id)
 
     async def _items(self, group_id: str | None, filters: list[StateFilter]) -> list[StateItem]:
         async with self._redis.bounded("items"):
@@ -128,7 +140,7 @@ class RedisStateAdapter(StateAdapter):
             flats = await asyncio.gather(*(executor.execute("HGETALL", self._hash(g)) for g in groups))
         items: list[StateItem] = []
         for group, flat in zip(groups, flats, strict=True):
-            for key, value in _decode_pairs(flat, f"stored values of group {group!r}").items():
+            for key, value in _decode_pairs(flat, group).items():
                 if matches(value, filters):
                     items.append(StateItem(group_id=group, key=key, value=value))
         return items

@@ -47,7 +47,8 @@ class CronMachine(RuleBasedStateMachine):
             assert lock is None, f"acquire_lock({job!r}) granted a second lock while {self.held[job].lock_id} holds it"
             return
         assert lock is not None, f"acquire_lock({job!r}) refused a free job"
-        assert lock.job_name == job and lock.instance_id == adapter.instance_id, f"lock fields wrong: {lock!r}"
+        assert lock.job_name == job, f"lock for {job!r} names another job: {lock!r}"
+        assert lock.instance_id == adapter.instance_id, f"lock names another instance: {lock!r}"
         assert lock.expires_at > lock.acquired_at, f"lock expires before it was acquired: {lock!r}"
         assert all(lock.lock_id != old.lock_id for old in self.granted), "a lock_id was reused"
         if self.fencing:

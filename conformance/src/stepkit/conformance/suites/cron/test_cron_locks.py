@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -96,7 +97,7 @@ async def test_cron_fencing_token_rises_strictly(harness: Harness) -> None:
         tokens.append(lock.fencing_token)
         if n % 3 != 2:
             assert await adapter.release_lock(lock) is True
-    assert all(a < b for a, b in zip(tokens, tokens[1:], strict=False)), f"fencing tokens not strictly rising: {tokens}"
+    assert all(a < b for a, b in itertools.pairwise(tokens)), f"fencing tokens not strictly rising: {tokens}"
 
 
 @pytest.mark.core
@@ -119,10 +120,12 @@ async def test_cron_active_locks_lists_unexpired_only(harness: Harness) -> None:
     other = await harness.cron()
     long = await cron.acquire_lock("long", 30)
     short = await other.acquire_lock("short", SHORT)
-    assert long is not None and short is not None
+    assert long is not None
+    assert short is not None
     listed = {info.job_name: info for info in await cron.active_locks()}
     assert set(listed) == {"long", "short"}, f"active_locks() = {sorted(listed)}"
-    assert listed["long"].instance_id == cron.instance_id and listed["short"].instance_id == other.instance_id
+    assert listed["long"].instance_id == cron.instance_id
+    assert listed["short"].instance_id == other.instance_id
     assert listed["long"].expires_at == long.expires_at or abs(
         (listed["long"].expires_at - long.expires_at).total_seconds()) < 0.01
     await asyncio.sleep(SHORT + 0.3)
@@ -171,4 +174,7 @@ async def test_cron_close_is_idempotent_and_final(harness: Harness) -> None:
     await cron.close()
     with pytest.raises(AdapterClosedError):
         await cron.acquire_lock("job", 1)
+    clone = type(cron).from_config(cron.config.model_dump())
+    assert clone.config == cron.config, "an adapter rebuilt from its config dump has another config"
+    await clone.close()
     assert await cron.is_healthy() is False, "a closed adapter reports healthy"

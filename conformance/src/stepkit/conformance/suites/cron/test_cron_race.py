@@ -31,7 +31,7 @@ async def test_cron_race_exactly_one_winner_every_round(harness: Harness) -> Non
         assert len(winners) == 1, f"round {round_number}: {len(winners)} of {RACERS} racers won {job!r}"
         again = await asyncio.gather(*(r.acquire_lock(job, 30) for r in racers))
         assert all(lock is None for lock in again), f"round {round_number}: a held job was granted again"
-        holder = racers[[i for i, lock in enumerate(locks) if lock is not None][0]]
+        holder = racers[next(i for i, lock in enumerate(locks) if lock is not None)]
         assert await holder.release_lock(winners[0]) is True
         rematch = await asyncio.gather(*(r.acquire_lock(job, 30) for r in racers))
         assert sum(lock is not None for lock in rematch) == 1, f"round {round_number}: rematch after release"

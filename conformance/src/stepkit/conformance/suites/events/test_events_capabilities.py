@@ -58,8 +58,9 @@ async def test_events_dlq_after_max_retries_and_redrive(harness: Harness) -> Non
     assert await adapter.redrive_dlq("d", "g") == 1, "redrive_dlq returns how many events it moved"
     await eventually(lambda: poison.message_id in recorder.success_ids(), "the redriven event")
     assert await adapter.dlq_count("d", "g") == 0, "the DLQ is empty after redrive"
-    redriven = [e for e in recorder.successes if e.message_id == poison.message_id][0]
-    assert redriven.data == poison.data and redriven.trace_id == "poison", "a redriven event changed"
+    redriven = next(e for e in recorder.successes if e.message_id == poison.message_id)
+    assert redriven.data == poison.data, "a redriven event changed its payload"
+    assert redriven.trace_id == "poison", "a redriven event changed its trace_id"
 
 
 @pytest.mark.core

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -18,6 +19,10 @@ from stepkit.conformance.suites.events.support import (
 pytestmark = pytest.mark.events
 
 
+def _handled(recorder: Recorder, count: int) -> Callable[[], bool]:
+    return lambda: len(recorder.successes) >= count
+
+
 @pytest.mark.core
 @pytest.mark.clause("events.concurrency")
 @scenario
@@ -29,7 +34,7 @@ async def test_events_concurrency_never_exceeded(harness: Harness) -> None:
         await adapter.subscribe(topic, "g", recorder, config(concurrency=limit))
         events = make_events(topic, 8)
         await asyncio.gather(*(adapter.emit(e) for e in events))
-        await eventually(lambda r=recorder: len(r.successes) >= 8, f"all events with concurrency={limit}")
+        await eventually(_handled(recorder, 8), f"all events with concurrency={limit}")
         assert recorder.max_in_flight <= limit, (
             f"concurrency={limit} but {recorder.max_in_flight} handlers of one subscription ran at once"
         )

@@ -99,5 +99,8 @@ async def test_events_close_is_idempotent_and_final(harness: Harness) -> None:
     await adapter.close()
     with pytest.raises(AdapterClosedError):
         await adapter.emit(Event(topic="l"))
+    clone = type(adapter).from_config(adapter.config.model_dump())
+    assert clone.config == adapter.config, "an adapter rebuilt from its config dump has another config"
+    await clone.close()
     with pytest.raises(AdapterClosedError):
         await adapter.subscribe("l", "g", Recorder())

@@ -44,7 +44,9 @@ def test_state_items_filters_match_reference(harness: Harness, fs: list[StateFil
             await state.set("other", "n1", {"n": 1})
         got = await state.items("corpus" if scope_group else None, fs)
         actual = sorted(((i.group_id, i.key), i.value) for i in got)
-        everything = [("corpus", k, v) for k, v in CORPUS.items()] + ([] if scope_group else [("other", "n1", {"n": 1})])
+        everything = [("corpus", k, v) for k, v in CORPUS.items()]
+        if not scope_group:
+            everything.append(("other", "n1", {"n": 1}))
         expected = sorted(((g, k), v) for g, k, v in everything if matches(v, fs))
         assert [p for p, _ in actual] == [p for p, _ in expected], (
             f"items(filters={fs!r}) returned {[p for p, _ in actual]}, expected {[p for p, _ in expected]}"

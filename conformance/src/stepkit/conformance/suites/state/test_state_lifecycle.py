@@ -18,6 +18,9 @@ async def test_state_close_is_idempotent_and_final(harness: Harness) -> None:
         assert entered is state
         await entered.set("life", "k", 1)
     assert state.closed
+    clone = type(state).from_config(state.config.model_dump())
+    assert clone.config == state.config, "an adapter rebuilt from its config dump has another config"
+    await clone.close()
     await state.close()
     with pytest.raises(AdapterClosedError):
         await state.get("life", "k")

@@ -54,7 +54,9 @@ async def test_state_update_is_linearizable_across_instances(harness: Harness) -
     )
     final = await instances[0].get("counter", "n")
     assert final == TASKS, f"{TASKS} concurrent increments over {INSTANCES} instances gave {final}: updates were lost"
-    assert sorted(results) == list(range(1, TASKS + 1)), f"update() return values are not a linear history: {sorted(results)}"
+    assert sorted(results) == list(range(1, TASKS + 1)), (
+        f"update() return values are not a linear history: {sorted(results)}"
+    )
 
 
 @pytest.mark.core

@@ -53,9 +53,11 @@ async def test_streams_change_events_create_update_delete(harness: Harness) -> N
     assert item.of("one") == [("create", 1), ("update", 2), ("delete", 2)], "item channel events"
     assert item.of("two") == [], "an item channel received another item's events"
     custom = [e for e in group.events if e.type == "event"]
-    assert len(custom) == 1 and custom[0].name == "custom" and custom[0].data == {"hello": "🦄"}
+    assert len(custom) == 1
+    assert custom[0].name == "custom"
+    assert custom[0].data == {"hello": "🦄"}
     assert all(e.group_id == "g" and e.stream == "ev" for e in group.events), "an event of another group arrived"
-    deleted = [e for e in group.events if e.type == "delete" and e.item_id == "one"][0]
+    deleted = next(e for e in group.events if e.type == "delete" and e.item_id == "one")
     assert deleted.data == {"v": 2, "id": "one"}, "a delete event carries the removed item"
 
 

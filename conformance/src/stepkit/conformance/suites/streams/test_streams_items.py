@@ -119,5 +119,8 @@ async def test_streams_close_is_idempotent_and_final(harness: Harness) -> None:
     await manager.close()
     with pytest.raises(AdapterClosedError):
         manager.stream("l")
+    clone = type(manager).from_config(manager.config.model_dump())
+    assert clone.config == manager.config, "an adapter rebuilt from its config dump has another config"
+    await clone.close()
     other = await harness.streams()
     assert await other.stream("l").get("g", "i") == {"id": "i"}, "closing one instance lost data"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis.stateful import run_state_machine_as_test
 
 from stepkit.conformance import profiles
 from stepkit.conformance.harness import Harness
+from stepkit.conformance.suites.common import run_machine
 from stepkit.conformance.suites.streams.machine import StreamsMachine
 
 pytestmark = pytest.mark.streams
@@ -15,10 +15,10 @@ pytestmark = pytest.mark.streams
 @pytest.mark.core
 @pytest.mark.clause("streams.model")
 def test_streams_model_random_operations(harness: Harness) -> None:
-    run_state_machine_as_test(lambda: StreamsMachine(harness, 1), settings=profiles.current())
+    run_machine(lambda: StreamsMachine(harness, 1), profiles.current())
 
 
 @pytest.mark.multi
 @pytest.mark.clause("streams.shared")
 def test_streams_instances_on_one_namespace_are_one_store(harness: Harness) -> None:
-    run_state_machine_as_test(lambda: StreamsMachine(harness, 3), settings=profiles.current())
+    run_machine(lambda: StreamsMachine(harness, 3), profiles.current())

@@ -26,7 +26,9 @@ TIES: dict[str, dict[str, Any]] = {
 @given(data=st.dictionaries(st.sampled_from(["a", "b", "a:b", "10", "2", "🦄", "Z", "z"]), items_data, max_size=8),
        q=queries)
 @profiles.suite_settings()
-def test_streams_query_order_matches_reference(harness: Harness, data: dict[str, dict[str, Any]], q: StreamQuery) -> None:
+def test_streams_query_order_matches_reference(
+    harness: Harness, data: dict[str, dict[str, Any]], q: StreamQuery
+) -> None:
     async def check() -> None:
         manager = await harness.shared("streams", harness.streams)
         stream = manager.stream("order")
