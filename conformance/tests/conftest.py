@@ -21,15 +21,28 @@ class SuiteRun:
     carried over, and the seed is fixed so the self-tests are reproducible.
     """
 
-    def __init__(self, kind: str, adapters: list[str], workdir: Path, *extra: str,
-                 paths: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, kind: str, adapters: list[str], workdir: Path, *extra: str, paths: tuple[Path, ...] = ()
+    ) -> None:
         self.report_dir = workdir / "report"
-        command = [sys.executable, "-m", "pytest", "--pyargs", f"stepkit.conformance.suites.{kind}",
-                   "-p", "no:cacheprovider", "-q", f"--stepkit-report-dir={self.report_dir}",
-                   f"--hypothesis-seed={SEED}", *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            f"stepkit.conformance.suites.{kind}",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--stepkit-report-dir={self.report_dir}",
+            f"--hypothesis-seed={SEED}",
+            *extra,
+        ]
         command += [f"--adapter={adapter}" for adapter in adapters]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(KIT_ROOT), *map(str, paths),
-                                                          os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(KIT_ROOT), *map(str, paths), os.environ.get("PYTHONPATH", "")]),
+        }
         self.log = workdir / "pytest.log"
         with self.log.open("w", encoding="utf-8") as log:
             self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -65,13 +65,18 @@ def test_folding_fail_wins_and_refusal_is_unsupported() -> None:
     collector.record(nodeid="e", adapter="x", clause="state.fault", refusal=False, outcome="skipped", message="n/a")
     matrix = collector.matrix()["x"]
     assert {c: cell.status for c, cell in matrix.items()} == {
-        "state.ttl": "unsupported", "state.null": "fail", "state.fault": "n/a"}
+        "state.ttl": "unsupported",
+        "state.null": "fail",
+        "state.fault": "n/a",
+    }
 
 
 def test_counterexample_extraction() -> None:
-    text = ("E   AssertionError: boom\nE   Falsifying example:\nE   state = StateMachine()\n"
-            "E   state.set(g='a', k='b')\nE   state.teardown()\nE   You can reproduce this example by "
-            "temporarily adding @reproduce_failure('6', b'AA') as a decorator\n\nother")
+    text = (
+        "E   AssertionError: boom\nE   Falsifying example:\nE   state = StateMachine()\n"
+        "E   state.set(g='a', k='b')\nE   state.teardown()\nE   You can reproduce this example by "
+        "temporarily adding @reproduce_failure('6', b'AA') as a decorator\n\nother"
+    )
     example = extract_counterexample(text)
     assert example.splitlines()[0] == "Falsifying example:"
     assert "state.set(g='a', k='b')" in example
@@ -81,10 +86,18 @@ def test_counterexample_extraction() -> None:
 
 def test_reports_render_matrix_and_markdown() -> None:
     collector = Collector()
-    collector.record(nodeid="t1", adapter="tests.broken.dict_state:factory", clause="state.ttl", refusal=True,
-                     outcome="passed")
-    collector.record(nodeid="t2", adapter="tests.broken.dict_state:factory", clause="state.clear", refusal=False,
-                     outcome="failed", message="clear('a') touched 'ab'", longrepr="E   Falsifying example: x")
+    collector.record(
+        nodeid="t1", adapter="tests.broken.dict_state:factory", clause="state.ttl", refusal=True, outcome="passed"
+    )
+    collector.record(
+        nodeid="t2",
+        adapter="tests.broken.dict_state:factory",
+        clause="state.clear",
+        refusal=False,
+        outcome="failed",
+        message="clear('a') touched 'ab'",
+        longrepr="E   Falsifying example: x",
+    )
     target = probe("tests.broken.dict_state:factory")
     report = build_report(collector, [target], profile="ci", services=[])
     lines = terminal.render(report)

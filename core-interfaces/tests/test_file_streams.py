@@ -40,9 +40,10 @@ async def test_events_cross_managers_with_equivalent_paths(tmp_path: Path, names
         seen.append(event)
 
     relative = tmp_path / "sub" / ".."
-    async with FileStreamManager({"directory": tmp_path, "namespace": namespace}) as reader, FileStreamManager(
-        {"directory": relative, "namespace": namespace}
-    ) as writer:
+    async with (
+        FileStreamManager({"directory": tmp_path, "namespace": namespace}) as reader,
+        FileStreamManager({"directory": relative, "namespace": namespace}) as writer,
+    ):
         await reader.stream("s").subscribe({"group_id": "g"}, record)
         (tmp_path / "sub").mkdir()
         await writer.stream("s").set("g", "1", {})

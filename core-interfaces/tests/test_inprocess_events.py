@@ -57,9 +57,7 @@ class Recorder:
 
 
 def test_capabilities() -> None:
-    assert InProcessEventAdapter.capabilities == {
-        Capability.FIFO, Capability.DLQ, Capability.DELAY, Capability.DURABLE
-    }
+    assert InProcessEventAdapter.capabilities == {Capability.FIFO, Capability.DLQ, Capability.DELAY, Capability.DURABLE}
 
 
 async def test_fan_out_and_fidelity_from_an_instance_without_subscribers(make: Factory) -> None:
@@ -68,8 +66,11 @@ async def test_fan_out_and_fidelity_from_an_instance_without_subscribers(make: F
     await consumer.subscribe("orders", "step-a", a)
     await consumer.subscribe("orders", "step-b", b)
     sent = Event(
-        topic="orders", data={"n": 1, "big": 10**30, "f": 1.0, "u": "\u0000🎉"}, trace_id="t-1",
-        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", baggage="k=v",
+        topic="orders",
+        data={"n": 1, "big": 10**30, "f": 1.0, "u": "\u0000🎉"},
+        trace_id="t-1",
+        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        baggage="k=v",
     )
     await emitter.emit(sent)
     await emitter.emit(Event(topic="other", data=2))

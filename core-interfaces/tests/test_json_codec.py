@@ -29,8 +29,22 @@ def test_round_trip_keeps_types_exactly(value: object) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [float("nan"), float("inf"), -float("inf"), {1, 2}, b"x", (1, 2), object(), {1: "a"}, {"a": {None: 1}},
-     MAX_INT, -MAX_INT, "\ud800", {"\udfff": 1}, [1, [2, {"x": float("nan")}]]],
+    [
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        {1, 2},
+        b"x",
+        (1, 2),
+        object(),
+        {1: "a"},
+        {"a": {None: 1}},
+        MAX_INT,
+        -MAX_INT,
+        "\ud800",
+        {"\udfff": 1},
+        [1, [2, {"x": float("nan")}]],
+    ],
     ids=repr,
 )
 def test_non_json_is_refused(value: object) -> None:

@@ -112,8 +112,15 @@ async def test_change_events_in_order(streams_factory: Factory) -> None:
         await stream.send({"group_id": "g"}, "ping", {"n": 1})
         await stream.send({"group_id": "g", "item_id": "1"}, "poke")
         expected = [
-            ("create", "1"), ("update", "1"), ("create", "2"), ("delete", "1"), ("create", "3"),
-            ("delete", "2"), ("delete", "3"), ("event", "ping"), ("event", "poke"),
+            ("create", "1"),
+            ("update", "1"),
+            ("create", "2"),
+            ("delete", "1"),
+            ("create", "3"),
+            ("delete", "2"),
+            ("delete", "3"),
+            ("event", "ping"),
+            ("event", "poke"),
         ]
         await wait_for(lambda: len(group.events) == len(expected), what="group events")
         await wait_for(lambda: len(item.events) == 4, what="item events")

@@ -10,8 +10,11 @@ from stepkit.core.defaults.local_cron import LocalCronAdapter
 
 
 def _config(ctx: ConformanceContext) -> dict[str, object]:
-    return {"namespace": ctx.namespace, "operation_timeout": ctx.operation_timeout,
-            "instance_id": f"{ctx.namespace}-{ctx.instance_index}"}
+    return {
+        "namespace": ctx.namespace,
+        "operation_timeout": ctx.operation_timeout,
+        "instance_id": f"{ctx.namespace}-{ctx.instance_index}",
+    }
 
 
 class ReleaseWithoutOwnerCheck(LocalCronAdapter):
@@ -38,8 +41,9 @@ class DoubleGrant(LocalCronAdapter):
 
     async def _acquire_lock(self, job_name: str, ttl: float) -> CronLock | None:
         lock = await super()._acquire_lock(job_name, ttl)
-        if lock is None and all(i.instance_id != self.instance_id for i in await self._active_locks()
-                                if i.job_name == job_name):
+        if lock is None and all(
+            i.instance_id != self.instance_id for i in await self._active_locks() if i.job_name == job_name
+        ):
             self._table._held.pop(job_name, None)
             lock = await super()._acquire_lock(job_name, ttl)
         return lock

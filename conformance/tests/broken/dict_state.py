@@ -50,8 +50,10 @@ class DictState(StateAdapter):
     async def _items(self, group_id: str | None, filters: list[StateFilter]) -> list[StateItem]:
         return [
             StateItem(group_id=g, key=k, value=copy.deepcopy(v))
-            for g, entries in self.data.items() if group_id is None or g == group_id
-            for k, v in entries.items() if matches(v, filters)
+            for g, entries in self.data.items()
+            if group_id is None or g == group_id
+            for k, v in entries.items()
+            if matches(v, filters)
         ]
 
     async def _set(self, group_id: str, key: str, value: Any, ttl: float | None) -> None:

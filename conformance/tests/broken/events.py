@@ -14,8 +14,7 @@ def _config(ctx: ConformanceContext) -> dict[str, object]:
 class DropOnError(InProcessEventAdapter):
     """A handler that raises is treated as done: the event is dropped, never redelivered."""
 
-    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler,
-                         config: QueueConfig) -> Subscription:
+    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         async def swallow(event: Event) -> None:
             try:
                 await handler(event)
@@ -36,8 +35,7 @@ class LocalFanoutOnly(InProcessEventAdapter):
 class IgnoresConcurrency(InProcessEventAdapter):
     """Runs up to 100 handlers per subscription whatever ``concurrency`` says."""
 
-    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler,
-                         config: QueueConfig) -> Subscription:
+    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         return await super()._subscribe(topic, subscriber, handler, config.model_copy(update={"concurrency": 100}))
 
 

@@ -20,7 +20,7 @@ class ShuffledTies(MemoryStream):
         field = query.order_by or "id"
         items.sort(key=lambda i: (field in i, json_sort_key(i.get(field))), reverse=query.direction == "desc")
         end = None if query.limit is None else query.offset + query.limit
-        return items[query.offset:end]
+        return items[query.offset : end]
 
 
 class ShuffledTiesManager(MemoryStreamManager):

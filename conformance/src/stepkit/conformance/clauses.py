@@ -54,13 +54,21 @@ CLAUSES: dict[str, Clause] = {
         _c("state.delete", "delete returns the previous value (None if absent) and removes it"),
         _c("state.clear", "clear(group) removes that group only (not groups sharing a prefix)"),
         _c("state.namespaces", "different namespaces never see each other's data"),
-        _c("state.update", "update() is linearizable: N increments over M instances give exactly N",
-           Capability.ATOMIC_UPDATE),
+        _c(
+            "state.update",
+            "update() is linearizable: N increments over M instances give exactly N",
+            Capability.ATOMIC_UPDATE,
+        ),
         _c("state.ttl", "set(..., ttl=) expires the entry", Capability.TTL),
-        _c("state.cross_process", "instances in separate OS processes share one store; update stays linearizable",
-           Capability.CROSS_PROCESS),
-        _c("state.fault", "a dead backend fails within the timeout with AdapterUnavailableError; "
-           "the adapter recovers by itself"),
+        _c(
+            "state.cross_process",
+            "instances in separate OS processes share one store; update stays linearizable",
+            Capability.CROSS_PROCESS,
+        ),
+        _c(
+            "state.fault",
+            "a dead backend fails within the timeout with AdapterUnavailableError; the adapter recovers by itself",
+        ),
         # -- streams -------------------------------------------------------------------
         _c("streams.model", "random operation sequences agree with a reference dict model"),
         _c("streams.shared", "instances on one namespace are one store"),
@@ -75,10 +83,15 @@ CLAUSES: dict[str, Clause] = {
         _c("streams.events.unsubscribe", "unsubscribe stops delivery"),
         _c("streams.namespaces", "different namespaces never see each other's items or events"),
         _c("streams.replay", "subscribe(replay=True) delivers retained history", Capability.REPLAY),
-        _c("streams.cross_process", "items and change events made in other OS processes are seen here",
-           Capability.CROSS_PROCESS),
-        _c("streams.fault", "a dead backend fails within the timeout with AdapterUnavailableError; "
-           "the adapter recovers by itself"),
+        _c(
+            "streams.cross_process",
+            "items and change events made in other OS processes are seen here",
+            Capability.CROSS_PROCESS,
+        ),
+        _c(
+            "streams.fault",
+            "a dead backend fails within the timeout with AdapterUnavailableError; the adapter recovers by itself",
+        ),
         # -- events --------------------------------------------------------------------
         _c("events.model", "random emit/subscribe/unsubscribe sequences deliver what a reference model predicts"),
         _c("events.fanout", "every event reaches every subscribed group"),
@@ -86,29 +99,42 @@ CLAUSES: dict[str, Clause] = {
         _c("events.competing_consumers", "members of one group share the work; each event handled once per group"),
         _c("events.at_least_once", "a handler that raises gets the event again (attempt rises), with backoff"),
         _c("events.poison", "a poisoned event never blocks the rest of the queue"),
-        _c("events.dlq", "after max_retries the event is dead-lettered; dlq_count and redrive_dlq work",
-           Capability.DLQ),
-        _c("events.durable", "events emitted while a group is offline arrive when it subscribes again",
-           Capability.DURABLE),
-        _c("events.fifo", "same message group: one at a time, in emit order, even across retries",
-           Capability.FIFO),
+        _c(
+            "events.dlq", "after max_retries the event is dead-lettered; dlq_count and redrive_dlq work", Capability.DLQ
+        ),
+        _c(
+            "events.durable",
+            "events emitted while a group is offline arrive when it subscribes again",
+            Capability.DURABLE,
+        ),
+        _c("events.fifo", "same message group: one at a time, in emit order, even across retries", Capability.FIFO),
         _c("events.delay", "delay_seconds postpones delivery", Capability.DELAY),
         _c("events.concurrency", "in-flight handlers per subscription never exceed concurrency"),
-        _c("events.visibility", "a handler outliving visibility_timeout is kept invisible or its redelivery "
-           "is counted"),
+        _c(
+            "events.visibility", "a handler outliving visibility_timeout is kept invisible or its redelivery is counted"
+        ),
         _c("events.clean_stop", "unsubscribe/close let in-flight handlers finish; nothing unacknowledged is lost"),
         _c("events.fidelity", "payload, trace_id, message_id, message_group_id, traceparent, baggage round-trip"),
         _c("events.identifiers", "bad topics/subscribers raise ValueError; distinct identifiers never collide"),
         _c("events.namespaces", "different namespaces never see each other's events"),
-        _c("events.cross_process", "events emitted from other OS processes reach the group exactly once",
-           Capability.CROSS_PROCESS),
-        _c("events.fault", "a dead broker fails within the timeout with AdapterUnavailableError; the adapter "
-           "recovers; durable events are not lost"),
+        _c(
+            "events.cross_process",
+            "events emitted from other OS processes reach the group exactly once",
+            Capability.CROSS_PROCESS,
+        ),
+        _c(
+            "events.fault",
+            "a dead broker fails within the timeout with AdapterUnavailableError; the adapter "
+            "recovers; durable events are not lost",
+        ),
         # -- cron ----------------------------------------------------------------------
         _c("cron.model", "random acquire/release/renew sequences agree with a reference lock table"),
         _c("cron.race", "of N racing instances exactly one wins, every round"),
-        _c("cron.race.cross_process", "of instances racing from separate OS processes exactly one wins",
-           Capability.CROSS_PROCESS),
+        _c(
+            "cron.race.cross_process",
+            "of instances racing from separate OS processes exactly one wins",
+            Capability.CROSS_PROCESS,
+        ),
         _c("cron.expiry", "a lock lapses after its ttl and can then be taken again"),
         _c("cron.release", "release frees only that lock_id; a stale holder cannot release; idempotent"),
         _c("cron.renew", "renew_lock returns True only while the caller holds the lock"),
@@ -116,8 +142,11 @@ CLAUSES: dict[str, Clause] = {
         _c("cron.active_locks", "active_locks lists unexpired locks only"),
         _c("cron.identifiers", "bad job names raise ValueError; distinct job names never collide"),
         _c("cron.namespaces", "different namespaces never share locks"),
-        _c("cron.failsafe", "with the backend down nothing is granted, is_healthy() turns False in time; "
-           "no double grant after recovery"),
+        _c(
+            "cron.failsafe",
+            "with the backend down nothing is granted, is_healthy() turns False in time; "
+            "no double grant after recovery",
+        ),
     )
 }
 

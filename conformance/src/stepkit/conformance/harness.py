@@ -157,9 +157,7 @@ def scenario(fn: Callable[[Harness], Awaitable[None]]) -> Callable[[Harness], No
     return test
 
 
-async def eventually(
-    predicate: Callable[[], bool], what: str, timeout: float = 10.0, interval: float = 0.02
-) -> None:
+async def eventually(predicate: Callable[[], bool], what: str, timeout: float = 10.0, interval: float = 0.02) -> None:
     """Wait until ``predicate()`` holds; fail naming ``what`` after ``timeout`` seconds."""
     end = time.monotonic() + timeout
     while not predicate():

@@ -93,14 +93,37 @@ def _session(config: pytest.Config) -> _Session:
 # -- options and configuration -------------------------------------------------------
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("stepkit", "stepkit conformance")
-    group.addoption("--adapter", action="append", dest="stepkit_adapters", default=[], metavar="REF",
-                    help="adapter factory 'pkg.mod:factory' or installed entry-point name (repeatable)")
-    group.addoption("--tier", action="append", dest="stepkit_tiers", default=[], choices=TIERS,
-                    help="run only these tiers (repeatable; default all)")
-    group.addoption("--stepkit-report-dir", dest="stepkit_report_dir", default=None, metavar="DIR",
-                    help=f"where to write conformance reports (default {DEFAULT_REPORT_DIR})")
-    group.addoption("--stepkit-timeout", dest="stepkit_timeout", type=float, default=None, metavar="SECONDS",
-                    help=f"operation timeout given to factories (default ${ENV_TIMEOUT} or 2)")
+    group.addoption(
+        "--adapter",
+        action="append",
+        dest="stepkit_adapters",
+        default=[],
+        metavar="REF",
+        help="adapter factory 'pkg.mod:factory' or installed entry-point name (repeatable)",
+    )
+    group.addoption(
+        "--tier",
+        action="append",
+        dest="stepkit_tiers",
+        default=[],
+        choices=TIERS,
+        help="run only these tiers (repeatable; default all)",
+    )
+    group.addoption(
+        "--stepkit-report-dir",
+        dest="stepkit_report_dir",
+        default=None,
+        metavar="DIR",
+        help=f"where to write conformance reports (default {DEFAULT_REPORT_DIR})",
+    )
+    group.addoption(
+        "--stepkit-timeout",
+        dest="stepkit_timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"operation timeout given to factories (default ${ENV_TIMEOUT} or 2)",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -112,8 +135,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "core: conformance tier with one instance",
         "multi: conformance tier with several instances on one namespace",
         "fault: conformance tier with the service paused/stopped underneath",
-        "state: state adapter conformance", "streams: streams adapter conformance",
-        "events: events adapter conformance", "cron: cron adapter conformance",
+        "state: state adapter conformance",
+        "streams: streams adapter conformance",
+        "events: events adapter conformance",
+        "cron: cron adapter conformance",
     ):
         config.addinivalue_line("markers", line)
     state = _Session(config)
@@ -234,10 +259,14 @@ def pytest_runtest_makereport(
         if report.passed and report.when != "call":
             return report
         _session(item.config).collector.record(
-            nodeid=item.nodeid, adapter=target.id, clause=str(marker.args[0]),
+            nodeid=item.nodeid,
+            adapter=target.id,
+            clause=str(marker.args[0]),
             refusal=item.get_closest_marker("refuses") is not None,
             outcome="failed" if report.failed else "skipped" if report.skipped else "passed",
-            message=message, longrepr=report.longreprtext if report.failed else "", duration=report.duration,
+            message=message,
+            longrepr=report.longreprtext if report.failed else "",
+            duration=report.duration,
         )
     return report
 

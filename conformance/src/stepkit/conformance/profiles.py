@@ -15,16 +15,30 @@ from hypothesis import HealthCheck, settings
 ENV_PROFILE = "STEPKIT_HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "ci"
 
-_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large,
-          HealthCheck.filter_too_much]
+_QUIET = [
+    HealthCheck.too_slow,
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+]
 
 settings.register_profile(
-    "ci", max_examples=8, stateful_step_count=25, deadline=None, print_blob=True, suppress_health_check=_QUIET,
+    "ci",
+    max_examples=8,
+    stateful_step_count=25,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_QUIET,
     report_multiple_bugs=False,
 )
 settings.register_profile(
-    "thorough", max_examples=150, stateful_step_count=60, deadline=None, print_blob=True,
-    suppress_health_check=_QUIET, report_multiple_bugs=False,
+    "thorough",
+    max_examples=150,
+    stateful_step_count=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_QUIET,
+    report_multiple_bugs=False,
 )
 
 _selected = os.environ.get(ENV_PROFILE, DEFAULT_PROFILE)
@@ -65,10 +79,9 @@ def scaled(factor: float, *, steps: float = 1.0) -> settings:
     )
 
 
-
-
-
 def current_name() -> str:
     """The selected profile's name."""
     return _selected
+
+
 __all__ = ["DEFAULT_PROFILE", "ENV_PROFILE", "current", "current_name", "suite_settings", "scaled", "select"]

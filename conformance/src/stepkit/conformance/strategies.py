@@ -9,8 +9,35 @@ from hypothesis import strategies as st
 from stepkit.core.json_codec import MAX_INT
 
 NASTY_IDENTIFIERS: tuple[str, ...] = (
-    "a", "ab", "a:b", "b", "b:c", "c", "a:b:c", "*", "a*", "?", "[a]", "[", "]", "a/b", "/", "%", "%3A",
-    "%2A", " ", "a b", "🦄", "🦄:x", "\u0000", "\\", "{a}", "a.b", "-", "é", "e\u0301",
+    "a",
+    "ab",
+    "a:b",
+    "b",
+    "b:c",
+    "c",
+    "a:b:c",
+    "*",
+    "a*",
+    "?",
+    "[a]",
+    "[",
+    "]",
+    "a/b",
+    "/",
+    "%",
+    "%3A",
+    "%2A",
+    " ",
+    "a b",
+    "🦄",
+    "🦄:x",
+    "\u0000",
+    "\\",
+    "{a}",
+    "a.b",
+    "-",
+    "é",
+    "e\u0301",
 )
 """Identifiers that break naive adapters: separators, globs, escapes, prefixes of each other."""
 

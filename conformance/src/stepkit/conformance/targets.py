@@ -104,8 +104,9 @@ def kind_of(adapter_class: type[Adapter]) -> AdapterKind:
     for base, kind in _KIND_BASES:
         if issubclass(adapter_class, base):
             return kind
-    raise TargetError(f"{adapter_class.__name__} derives from none of StateAdapter, StreamAdapterManager, "
-                      "EventAdapter or CronAdapter")
+    raise TargetError(
+        f"{adapter_class.__name__} derives from none of StateAdapter, StreamAdapterManager, EventAdapter or CronAdapter"
+    )
 
 
 def _placeholder(name: str) -> ServiceEndpoint:

@@ -54,14 +54,14 @@ def _valid(value: object, depth: int) -> bool:
     if kind is bool or value is None:
         return True
     if kind is int:
-        return -MAX_INT < cast(int, value) < MAX_INT
+        return bool(-MAX_INT < cast(int, value) < MAX_INT)
     if kind is float:
         return math.isfinite(cast(float, value))
     if depth >= MAX_DEPTH:
         return False
     depth += 1
     if kind is list:
-        for item in cast(list[object], value):
+        for item in cast(list[object], value):  # noqa: SIM110 - all(<genexpr>) is slower here
             if not _valid(item, depth):
                 return False
         return True

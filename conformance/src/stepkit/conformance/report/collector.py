@@ -69,8 +69,7 @@ def extract_counterexample(text: str) -> str:
             picked.append(stripped)
             continue
         if capturing:
-            if not stripped or stripped.startswith(("Traceback", "Explanation:", "The above exception",
-                                                    "___", "---")):
+            if not stripped or stripped.startswith(("Traceback", "Explanation:", "The above exception", "___", "---")):
                 capturing = False
                 continue
             picked.append(line.rstrip())

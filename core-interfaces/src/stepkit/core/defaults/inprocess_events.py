@@ -71,9 +71,7 @@ class InProcessEventAdapter(EventAdapter):
         check_json(event.data, f"data of event on topic {event.topic!r}")
         self._broker.emit(event.model_copy(update={"attempt": 1}, deep=True), fifo)
 
-    async def _subscribe(
-        self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig
-    ) -> Subscription:
+    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         subscription = Subscription(
             id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
         )

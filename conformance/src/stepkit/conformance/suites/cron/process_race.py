@@ -23,8 +23,9 @@ def race(reference: str, contexts: list[ConformanceContext], job: str, ttl: floa
     return asyncio.run(_race(reference, contexts, job, ttl, start_at))
 
 
-async def _race(reference: str, contexts: list[ConformanceContext], job: str, ttl: float,
-                start_at: float) -> list[str | None]:
+async def _race(
+    reference: str, contexts: list[ConformanceContext], job: str, ttl: float, start_at: float
+) -> list[str | None]:
     factory = load_reference(reference)
     adapters = [await build(factory, ctx) for ctx in contexts]
     try:

@@ -126,8 +126,10 @@ async def test_cron_active_locks_lists_unexpired_only(harness: Harness) -> None:
     assert set(listed) == {"long", "short"}, f"active_locks() = {sorted(listed)}"
     assert listed["long"].instance_id == cron.instance_id
     assert listed["short"].instance_id == other.instance_id
-    assert listed["long"].expires_at == long.expires_at or abs(
-        (listed["long"].expires_at - long.expires_at).total_seconds()) < 0.01
+    assert (
+        listed["long"].expires_at == long.expires_at
+        or abs((listed["long"].expires_at - long.expires_at).total_seconds()) < 0.01
+    )
     await asyncio.sleep(SHORT + 0.3)
     deadline = time.monotonic() + TOLERANCE
     while "short" in {i.job_name for i in await cron.active_locks()}:

@@ -50,8 +50,9 @@ def test_cron_race_across_os_processes(harness: Harness) -> None:
         for round_number in range(3):
             job = f"xrace:{round_number}"
             start_at = time.time() + 1.5
-            futures = [pool.submit(process_race.race, harness.target.reference, ctxs, job, 30.0, start_at)
-                       for ctxs in contexts]
+            futures = [
+                pool.submit(process_race.race, harness.target.reference, ctxs, job, 30.0, start_at) for ctxs in contexts
+            ]
 
             async def local_race(job: str = job, start_at: float = start_at) -> list[str | None]:
                 await asyncio.sleep(max(0.0, start_at - time.time()))

@@ -45,8 +45,9 @@ class Recorder:
         self.in_flight += 1
         self.in_flight_by_group[event.message_group_id] += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        self.max_in_flight_per_group = max(self.max_in_flight_per_group,
-                                           self.in_flight_by_group[event.message_group_id])
+        self.max_in_flight_per_group = max(
+            self.max_in_flight_per_group, self.in_flight_by_group[event.message_group_id]
+        )
         try:
             if self.hold:
                 await asyncio.sleep(self.hold)

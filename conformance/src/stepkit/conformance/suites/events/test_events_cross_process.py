@@ -24,8 +24,9 @@ def test_events_fanout_across_os_processes(harness: Harness) -> None:
     recorder = Recorder()
     harness.run(adapter.subscribe("procs", "g", recorder, config()))
     contexts = [harness.context() for _ in range(2)]
-    emitted = harness.run(asyncio.to_thread(run_in_processes, events_worker,
-                                            [(harness.target.reference, ctx, COUNT) for ctx in contexts]))
+    emitted = harness.run(
+        asyncio.to_thread(run_in_processes, events_worker, [(harness.target.reference, ctx, COUNT) for ctx in contexts])
+    )
     expected = set(itertools.chain.from_iterable(emitted))
 
     async def check() -> None:

@@ -23,15 +23,19 @@ async def test_events_dead_broker_fails_in_bounded_time_and_recovers(harness: Ha
     await adapter.subscribe("f", "g", recorder, config())
     timeout = harness.operation_timeout
     async with paused(harness):
-        await bounded_unavailable(adapter.emit(Event(topic="f", data="lost?")), timeout,
-                                  "emit() with the broker paused")
+        await bounded_unavailable(
+            adapter.emit(Event(topic="f", data="lost?")), timeout, "emit() with the broker paused"
+        )
         assert await adapter.is_healthy() is False, "is_healthy() is True with the broker paused"
     async with stopped(harness):
         await bounded_unavailable(adapter.emit(Event(topic="f", data="x")), timeout, "emit() with the broker stopped")
     after = Event(topic="f", data="after")
     await recovers(lambda: adapter.emit(after), "emit() after restart")
-    await eventually(lambda: after.message_id in recorder.success_ids(), "delivery after restart (resubscribed "
-                     "by the adapter itself)", timeout=30)
+    await eventually(
+        lambda: after.message_id in recorder.success_ids(),
+        "delivery after restart (resubscribed by the adapter itself)",
+        timeout=30,
+    )
 
 
 @pytest.mark.requires(Capability.DURABLE)

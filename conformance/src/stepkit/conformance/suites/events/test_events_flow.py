@@ -93,7 +93,6 @@ async def test_events_close_loses_nothing(harness: Harness) -> None:
     await leaving.close()
     harness.forget(leaving)
     assert shared.in_flight <= 1, "close() returned while its handler was still running"
-    await eventually(lambda: len(set(shared.success_ids())) >= 10, "every event despite one member closing",
-                     timeout=20)
+    await eventually(lambda: len(set(shared.success_ids())) >= 10, "every event despite one member closing", timeout=20)
     await asyncio.sleep(SETTLE)
     assert_exactly_once(shared, events, "events around a member's close()")

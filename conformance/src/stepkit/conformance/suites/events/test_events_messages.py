@@ -17,8 +17,21 @@ from stepkit.core import AdapterClosedError, Event
 pytestmark = pytest.mark.events
 
 PAYLOADS: list[Any] = [
-    None, True, 0, -0.0, 1.0, 1, 10**38 - 1, -(10**38) + 1, 5e-324, "", "\u0000", "🦄 ünïcode", [],
-    {"nested": {"list": [1, 2.5, None, "x"], "empty": {}}, "": "empty key"}, "x" * 10_000,
+    None,
+    True,
+    0,
+    -0.0,
+    1.0,
+    1,
+    10**38 - 1,
+    -(10**38) + 1,
+    5e-324,
+    "",
+    "\u0000",
+    "🦄 ünïcode",
+    [],
+    {"nested": {"list": [1, 2.5, None, "x"], "empty": {}}, "": "empty key"},
+    "x" * 10_000,
 ]
 
 
@@ -30,8 +43,14 @@ async def test_events_fidelity_every_field_roundtrips(harness: Harness) -> None:
     recorder = Recorder()
     await adapter.subscribe("fid", "g", recorder, config())
     sent = [
-        Event(topic="fid", data=payload, trace_id=f"trace-{n}-🦄", message_group_id="mg:1" if n % 2 else None,
-              traceparent=f"00-{n:032x}-{n + 1:016x}-01", baggage=f"k{n}=v{n},userId=alice")
+        Event(
+            topic="fid",
+            data=payload,
+            trace_id=f"trace-{n}-🦄",
+            message_group_id="mg:1" if n % 2 else None,
+            traceparent=f"00-{n:032x}-{n + 1:016x}-01",
+            baggage=f"k{n}=v{n},userId=alice",
+        )
         for n, payload in enumerate(PAYLOADS)
     ]
     for event in sent:

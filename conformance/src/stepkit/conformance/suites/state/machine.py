@@ -40,8 +40,9 @@ filters = st.builds(
 )
 values = st.one_of(
     json_values(),
-    st.fixed_dictionaries({}, optional={"n": json_scalars(), "s": st.text(max_size=5),
-                                        "l": st.lists(json_scalars(), max_size=3)}),
+    st.fixed_dictionaries(
+        {}, optional={"n": json_scalars(), "s": st.text(max_size=5), "l": st.lists(json_scalars(), max_size=3)}
+    ),
 )
 
 

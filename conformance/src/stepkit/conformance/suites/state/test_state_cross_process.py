@@ -32,8 +32,9 @@ def test_state_shared_across_os_processes(harness: Harness) -> None:
 
     async def concurrently() -> list[Any]:
         here = asyncio.create_task(increment_here())
-        there = await asyncio.to_thread(run_in_processes, state_worker,
-                                        [(harness.target.reference, ctx, increments) for ctx in contexts])
+        there = await asyncio.to_thread(
+            run_in_processes, state_worker, [(harness.target.reference, ctx, increments) for ctx in contexts]
+        )
         await here
         return there
 

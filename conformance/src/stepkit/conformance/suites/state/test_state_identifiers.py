@@ -22,9 +22,15 @@ async def test_state_bad_identifiers_raise_value_error_with_rule(harness: Harnes
     state = await harness.state()
     for bad, why in BAD:
         calls: list[Callable[[str], Awaitable[object]]] = [
-            lambda b: state.set(b, "k", 1), lambda b: state.set("g", b, 1), lambda b: state.get(b, "k"),
-            lambda b: state.get("g", b), lambda b: state.delete("g", b), lambda b: state.keys(b),
-            lambda b: state.clear(b), lambda b: state.set_many("g", {b: 1}), lambda b: state.get_many("g", [b]),
+            lambda b: state.set(b, "k", 1),
+            lambda b: state.set("g", b, 1),
+            lambda b: state.get(b, "k"),
+            lambda b: state.get("g", b),
+            lambda b: state.delete("g", b),
+            lambda b: state.keys(b),
+            lambda b: state.clear(b),
+            lambda b: state.set_many("g", {b: 1}),
+            lambda b: state.get_many("g", [b]),
         ]
         for call in calls:
             with pytest.raises(ValueError, match=r"256|empty") as raised:

@@ -61,8 +61,18 @@ def test_state_items_every_operator(harness: Harness) -> None:
     async def check() -> None:
         state = await harness.state(new_namespace())
         await state.set_many("corpus", CORPUS)
-        probes: list[tuple[str | None, Any]] = [("n", 1), ("s", "apple"), ("s", "App"), ("l", "x"), (None, "apple"),
-                                                ("n", 2), (None, 2), ("s", "e"), ("n", None), ("l", None)]
+        probes: list[tuple[str | None, Any]] = [
+            ("n", 1),
+            ("s", "apple"),
+            ("s", "App"),
+            ("l", "x"),
+            (None, "apple"),
+            ("n", 2),
+            (None, 2),
+            ("s", "e"),
+            ("n", None),
+            ("l", None),
+        ]
         for operator in FilterOperator:
             for value_key, value in probes:
                 condition = StateFilter(value_key=value_key, operator=operator, value=value)

@@ -16,8 +16,19 @@ from stepkit.core import AdapterSerializationError, StateAdapter
 pytestmark = [pytest.mark.state, pytest.mark.core]
 
 NOT_JSON: list[Any] = [
-    float("nan"), float("inf"), -float("inf"), {1, 2}, b"bytes", object(), (1, 2), {1: "int key"},
-    [1, float("nan")], {"deep": {"x": float("nan")}}, 10**38, -(10**38), "\ud800",
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    {1, 2},
+    b"bytes",
+    object(),
+    (1, 2),
+    {1: "int key"},
+    [1, float("nan")],
+    {"deep": {"x": float("nan")}},
+    10**38,
+    -(10**38),
+    "\ud800",
 ]
 
 
@@ -45,8 +56,17 @@ def test_state_values_roundtrip_exactly(harness: Harness, value: Any) -> None:
 async def test_state_edge_values_roundtrip(harness: Harness) -> None:
     state = await harness.state()
     edge: dict[str, Any] = {
-        "big": 10**38 - 1, "neg_big": -(10**38) + 1, "2**53+1": 2**53 + 1, "neg_zero": -0.0, "float_one": 1.0,
-        "int_one": 1, "true": True, "nul": "\u0000", "emoji": "🦄", "tiny": 5e-324, "nested": {"": [None, {}]},
+        "big": 10**38 - 1,
+        "neg_big": -(10**38) + 1,
+        "2**53+1": 2**53 + 1,
+        "neg_zero": -0.0,
+        "float_one": 1.0,
+        "int_one": 1,
+        "true": True,
+        "nul": "\u0000",
+        "emoji": "🦄",
+        "tiny": 5e-324,
+        "nested": {"": [None, {}]},
     }
     for key, value in edge.items():
         await state.set("edges", key, value)

@@ -31,8 +31,14 @@ queries = st.builds(
 )
 items_data = st.one_of(
     json_objects(),
-    st.fixed_dictionaries({}, optional={"n": st.one_of(st.integers(-3, 3), st.floats(-3, 3)),
-                                        "s": st.sampled_from(["", "a", "b", "ab"]), "x": json_scalars()}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "n": st.one_of(st.integers(-3, 3), st.floats(-3, 3)),
+            "s": st.sampled_from(["", "a", "b", "ab"]),
+            "x": json_scalars(),
+        },
+    ),
 )
 
 
@@ -60,8 +66,9 @@ class StreamsMachine(RuleBasedStateMachine):
     def _group(self, stream: str, group: str) -> dict[str, dict[str, Any]]:
         return self.model.get((stream, group), {})
 
-    @rule(i=st.integers(0, 7), s=st.sampled_from(STREAMS), g=identifiers(GROUPS), item=identifiers(IDS),
-          data=items_data)
+    @rule(
+        i=st.integers(0, 7), s=st.sampled_from(STREAMS), g=identifiers(GROUPS), item=identifiers(IDS), data=items_data
+    )
     def set(self, i: int, s: str, g: str, item: str, data: dict[str, Any]) -> None:
         expected = {**data, "id": item}
         returned = self._do(self._on(i, s).set(g, item, data))

@@ -25,8 +25,11 @@ def test_streams_shared_across_os_processes(harness: Harness) -> None:
     inbox = Inbox()
     harness.run(stream.subscribe({"group_id": "g"}, inbox))
     contexts = [harness.context() for _ in range(2)]
-    pids = harness.run(asyncio.to_thread(run_in_processes, streams_worker,
-                                         [(harness.target.reference, ctx, COUNT) for ctx in contexts]))
+    pids = harness.run(
+        asyncio.to_thread(
+            run_in_processes, streams_worker, [(harness.target.reference, ctx, COUNT) for ctx in contexts]
+        )
+    )
     assert os.getpid() not in pids, "the workers did not run in other processes"
     expected = sorted(f"p{ctx.instance_index}-{n}" for ctx in contexts for n in range(COUNT))
 

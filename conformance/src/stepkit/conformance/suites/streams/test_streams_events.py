@@ -22,8 +22,11 @@ class Inbox:
         self.events.append(event)
 
     def of(self, item_id: str) -> list[tuple[str, object]]:
-        return [(e.type, (e.data or {}).get("v") if isinstance(e.data, dict) else e.data)
-                for e in self.events if e.item_id == item_id]
+        return [
+            (e.type, (e.data or {}).get("v") if isinstance(e.data, dict) else e.data)
+            for e in self.events
+            if e.item_id == item_id
+        ]
 
 
 async def _subscribe(stream: StreamAdapter, group: str, item: str | None = None) -> Inbox:
@@ -76,8 +79,10 @@ async def test_streams_events_from_any_instance_in_order_per_item(harness: Harne
 
     await asyncio.gather(write("p", writers[0]), write("q", writers[1]))
     await writers[1].send({"group_id": "g", "item_id": "p"}, "ping", 1)
-    await eventually(lambda: len(inbox.of("p")) >= updates + 1 and len(inbox.of("q")) >= updates,
-                     "every change event from the other instances")
+    await eventually(
+        lambda: len(inbox.of("p")) >= updates + 1 and len(inbox.of("q")) >= updates,
+        "every change event from the other instances",
+    )
     expected = [("create", 0)] + [("update", n) for n in range(1, updates)]
     assert inbox.of("q") == expected, f"events of 'q' out of order or lost: {inbox.of('q')}"
     assert inbox.of("p")[:updates] == expected, f"events of 'p' out of order or lost: {inbox.of('p')}"

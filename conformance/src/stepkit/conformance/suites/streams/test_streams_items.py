@@ -20,8 +20,16 @@ pytestmark = pytest.mark.streams
 @scenario
 async def test_streams_items_roundtrip_with_id(harness: Harness) -> None:
     stream = (await harness.streams()).stream("rt")
-    data: dict[str, Any] = {"big": 10**38 - 1, "neg_zero": -0.0, "f": 1.0, "i": 1, "nul": "\u0000", "e": "🦄",
-                            "nested": {"l": [None, True, {}]}, "id": "ignored"}
+    data: dict[str, Any] = {
+        "big": 10**38 - 1,
+        "neg_zero": -0.0,
+        "f": 1.0,
+        "i": 1,
+        "nul": "\u0000",
+        "e": "🦄",
+        "nested": {"l": [None, True, {}]},
+        "id": "ignored",
+    }
     returned = await stream.set("g", "item", data)
     expected = {**data, "id": "item"}
     assert_json_equal(returned, expected, "set() return value (the id must be the item id)")
@@ -38,8 +46,16 @@ async def test_streams_items_roundtrip_with_id(harness: Harness) -> None:
 async def test_streams_non_json_refused_before_anything_written(harness: Harness) -> None:
     stream = (await harness.streams()).stream("ser")
     await stream.set("g", "old", {"v": 1})
-    bad_items: list[Any] = [{"v": float("nan")}, {"v": {1, 2}}, {"v": b"x"}, {"v": object()}, {1: "x"},
-                            {"v": 10**38}, [("v", 1)], "not a dict"]
+    bad_items: list[Any] = [
+        {"v": float("nan")},
+        {"v": {1, 2}},
+        {"v": b"x"},
+        {"v": object()},
+        {1: "x"},
+        {"v": 10**38},
+        [("v", 1)],
+        "not a dict",
+    ]
     for bad in bad_items:
         with pytest.raises(AdapterSerializationError):
             await stream.set("g", "old", bad)

@@ -23,8 +23,10 @@ TIES: dict[str, dict[str, Any]] = {
 
 
 @pytest.mark.clause("streams.query.order")
-@given(data=st.dictionaries(st.sampled_from(["a", "b", "a:b", "10", "2", "🦄", "Z", "z"]), items_data, max_size=8),
-       q=queries)
+@given(
+    data=st.dictionaries(st.sampled_from(["a", "b", "a:b", "10", "2", "🦄", "Z", "z"]), items_data, max_size=8),
+    q=queries,
+)
 @profiles.suite_settings()
 def test_streams_query_order_matches_reference(
     harness: Harness, data: dict[str, dict[str, Any]], q: StreamQuery
@@ -71,7 +73,8 @@ async def test_streams_query_pages_are_stable(harness: Harness) -> None:
             paged: list[Any] = []
             for offset in range(0, len(full) + 3, 3):
                 page = await stream.query("g", order_by=order_by, direction=direction, offset=offset, limit=3)
-                assert page == await stream.query("g", order_by=order_by, direction=direction, offset=offset,
-                                                  limit=3), "the same page differs between two calls"
+                assert page == await stream.query(
+                    "g", order_by=order_by, direction=direction, offset=offset, limit=3
+                ), "the same page differs between two calls"
                 paged.extend(page)
             assert paged == full, f"paging (order_by={order_by}, {direction}) skipped or repeated items"
