@@ -40,6 +40,9 @@ def check_json(value: object, what: str = "value") -> None:
         raise AdapterSerializationError(f"{what} is not JSON")  # pragma: no cover - _check raised
 
 
+_INT_LIMIT: int = MAX_INT
+
+
 def _valid(value: object, depth: int) -> bool:
     """Exactly what :func:`_check` accepts, as a bool, without building paths or messages."""
     kind = type(value)
@@ -54,7 +57,7 @@ def _valid(value: object, depth: int) -> bool:
     if kind is bool or value is None:
         return True
     if kind is int:
-        return bool(-MAX_INT < cast(int, value) < MAX_INT)
+        return -_INT_LIMIT < cast(int, value) < _INT_LIMIT
     if kind is float:
         return math.isfinite(cast(float, value))
     if depth >= MAX_DEPTH:
