@@ -8,7 +8,7 @@ from stepkit.adapters.rabbitmq_events.adapter import RabbitMQEventAdapter
 from stepkit.adapters.rabbitmq_events.config import RabbitMQEventsConfig
 
 if TYPE_CHECKING:
-    from stepkit.conformance import ConformanceContext  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from stepkit.conformance import ConformanceContext
 
 
 def factory(ctx: ConformanceContext) -> RabbitMQEventAdapter:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from stepkit.adapters.redis_cron.adapter import RedisCronAdapter
 
 if TYPE_CHECKING:
-    from stepkit.conformance import ConformanceContext  # type: ignore[import-untyped]  # until it ships py.typed
+    from stepkit.conformance import ConformanceContext
 
 
 def factory(ctx: ConformanceContext) -> RedisCronAdapter:

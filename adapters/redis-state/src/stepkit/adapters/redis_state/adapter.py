@@ -30,6 +30,8 @@ from stepkit.core.protocols.state import StateAdapter, UpdateFn, call_update_fn
 
 _GROUP = "s"
 _GROUPS = "groups"
+_utf8 = bytes.decode
+"""Stored field names and group ids are UTF-8 (``bytes.decode``'s default, strict)."""
 
 
 def _load(raw: bytes | None, key: str) -> JSONValue:
@@ -62,7 +64,7 @@ def _load_all(raws: Sequence[bytes | None], group_id: str) -> list[JSONValue]:
 
 
 def _decode_pairs(flat: list[bytes], group_id: str) -> dict[str, JSONValue]:
-    keys = [field.decode("utf-8") for field in flat[0::2]]
+    keys = list(map(_utf8, flat[0::2]))
     return dict(zip(keys, _load_all(flat[1::2], group_id), strict=True))
 
 
@@ -119,11 +121,11 @@ class RedisStateAdapter(StateAdapter):
 
     async def _keys(self, group_id: str) -> list[str]:
         fields = await self._redis.call("keys", "HKEYS", self._hash(group_id))
-        return [field.decode("utf-8") for field in fields]
+        return list(map(_utf8, fields))
 
     async def _group_ids(self) -> list[str]:
         members = await self._redis.call("group_ids", "SMEMBERS", self._groups)
-        return [member.decode("utf-8") for member in members]
+        return list(map(_utf8, members))
 
     async def _get_group(self, group_id: str) -> dict[str, JSONValue]:
         flat = await self._redis.call("get_group", "HGETALL", self._hash(group_id))
@@ -134,7 +136,7 @@ class RedisStateAdapter(StateAdapter):
             executor = await self._redis.executor()
             if group_id is None:
                 members = await executor.execute("SMEMBERS", self._groups)
-                groups = [member.decode("utf-8") for member in members]
+                groups = list(map(_utf8, members))
             else:
                 groups = [group_id]
             flats = await asyncio.gather(*(executor.execute("HGETALL", self._hash(g)) for g in groups))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from stepkit.adapters.redis_streams.manager import RedisStreamManager
 
 if TYPE_CHECKING:
-    from stepkit.conformance import ConformanceContext  # type: ignore[import-untyped]  # until it ships py.typed
+    from stepkit.conformance import ConformanceContext
 
 
 def factory(ctx: ConformanceContext) -> RedisStreamManager:
