@@ -84,6 +84,19 @@ def test_counterexample_extraction() -> None:
     assert "other" not in example
 
 
+def test_counterexample_extraction_newer_hypothesis_wording() -> None:
+    text = (
+        "E   AssertionError: boom\nE   Failing test case: <state machine>\nE   state = StateMachine()\n"
+        "E   state.set(g='a', k='b')\nE   state.teardown()\nE   \nE   You can reproduce this test case by "
+        "temporarily adding @reproduce_failure('6.170.15', b'AA') as a decorator\n\nother"
+    )
+    example = extract_counterexample(text)
+    assert example.splitlines()[0] == "Failing test case: <state machine>"
+    assert "state.set(g='a', k='b')" in example
+    assert "@reproduce_failure('6.170.15'" in example
+    assert "other" not in example
+
+
 def test_reports_render_matrix_and_markdown() -> None:
     collector = Collector()
     collector.record(

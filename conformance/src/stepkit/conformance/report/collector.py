@@ -61,11 +61,12 @@ def extract_counterexample(text: str) -> str:
     capturing = False
     for line in lines:
         stripped = line.strip()
-        if stripped.startswith(("Falsifying example", "Falsifying explicit example")):
+        # Hypothesis wrote "Falsifying example" before 6.16x and "Failing test case" since.
+        if stripped.startswith(("Falsifying example", "Falsifying explicit example", "Failing test case")):
             capturing = True
             picked.append(stripped)
             continue
-        if stripped.startswith(("You can reproduce this example", "@reproduce_failure")):
+        if stripped.startswith(("You can reproduce this", "@reproduce_failure")):
             picked.append(stripped)
             continue
         if capturing:
