@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +50,33 @@ def test_probe_rejects_bad_references() -> None:
         probe("no.such.module:factory")
     with pytest.raises(TargetError, match="not a stepkit Adapter"):
         probe("builtins:str")
+
+
+def test_every_clause_is_proved_by_a_suite_test() -> None:
+    suites = Path(__file__).resolve().parents[1] / "src" / "stepkit" / "conformance" / "suites"
+    used = {m for f in suites.rglob("test_*.py") for m in re.findall(r'clause\("([^"]+)"\)', f.read_text("utf-8"))}
+    assert set(CLAUSES) - used == set(), "clauses without a test"
+    assert used - set(CLAUSES) == set(), "tests naming unknown clauses"
+
+
+def test_construction_env_export_round_trips() -> None:
+    from pydantic import SecretStr
+
+    from stepkit.conformance.suites.construction import env_for
+    from stepkit.core.config import AdapterConfig
+
+    class Settings(AdapterConfig):
+        url: str = "redis://h/0"
+        password: SecretStr | None = None
+        tags: tuple[str, ...] = ()
+        flag: bool = False
+        limit: int | None = None
+
+    config = Settings(namespace="a b:🦄", operation_timeout=1.5, password=SecretStr("s3"), tags=("x",), flag=True)
+    env = env_for(config, "P_")
+    assert env["P_PASSWORD"] == "s3"
+    assert "P_LIMIT" not in env
+    assert Settings.from_env("P_", env) == config
 
 
 def test_every_clause_with_capability_names_a_real_one() -> None:

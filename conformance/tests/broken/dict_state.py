@@ -10,9 +10,13 @@ import asyncio
 import copy
 from typing import Any, ClassVar
 
+from pydantic import Field
+
 from stepkit.conformance import ConformanceContext
 from stepkit.core import Capability, StateAdapter, StateFilter, StateItem
+from stepkit.core.config import AdapterConfig
 from stepkit.core.filtering import matches
+from stepkit.core.json_codec import dumps
 from stepkit.core.protocols.state import UpdateFn, call_update_fn
 
 _STORES: dict[str, dict[str, dict[str, Any]]] = {}
@@ -80,6 +84,35 @@ class DictState(StateAdapter):
             return new
 
 
+class SizedConfig(AdapterConfig):
+    """The base config plus a size limit (``max_value_bytes``)."""
+
+    max_value_bytes: int = Field(default=65536, ge=16)
+
+
+class SizedDictState(DictState):
+    """Correct reference with a size limit: values over ``max_value_bytes`` are refused before writing."""
+
+    config_model: ClassVar[type[AdapterConfig]] = SizedConfig
+
+    @property
+    def limit(self) -> int:
+        assert isinstance(self.config, SizedConfig)
+        return self.config.max_value_bytes
+
+    def check_size(self, values: list[Any]) -> None:
+        for value in values:
+            dumps(value, "state value", max_bytes=self.limit)
+
+    async def _set(self, group_id: str, key: str, value: Any, ttl: float | None) -> None:
+        self.check_size([value])
+        await super()._set(group_id, key, value, ttl)
+
+    async def _set_many(self, group_id: str, values: dict[str, Any], ttl: float | None) -> None:
+        self.check_size(list(values.values()))
+        await super()._set_many(group_id, values, ttl)
+
+
 def build(cls: type[DictState], ctx: ConformanceContext) -> DictState:
     """Build ``cls`` for a conformance context."""
     return cls({"namespace": ctx.namespace, "operation_timeout": ctx.operation_timeout})
@@ -88,3 +121,8 @@ def build(cls: type[DictState], ctx: ConformanceContext) -> DictState:
 def factory(ctx: ConformanceContext) -> DictState:
     """The correct reference (the kit must pass it)."""
     return build(DictState, ctx)
+
+
+def sized_factory(ctx: ConformanceContext) -> DictState:
+    """The correct reference with a size limit (the kit must pass its ``state.size_limit``)."""
+    return build(SizedDictState, ctx)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import ClassVar
+
+from pydantic import Field
+
 from stepkit.conformance import ConformanceContext
-from stepkit.core import Event, EventHandler, QueueConfig, Subscription
+from stepkit.core import Capability, Event, EventHandler, QueueConfig, Subscription
+from stepkit.core.config import AdapterConfig
 from stepkit.core.defaults.inprocess_events import InProcessEventAdapter
+from stepkit.core.defaults.memory_config import InProcessEventsConfig
+from stepkit.core.json_codec import dumps
 
 
 def _config(ctx: ConformanceContext) -> dict[str, object]:
@@ -39,6 +47,44 @@ class IgnoresConcurrency(InProcessEventAdapter):
         return await super()._subscribe(topic, subscriber, handler, config.model_copy(update={"concurrency": 100}))
 
 
+class SerialFifo(InProcessEventAdapter):
+    """FIFO subscriptions handle one event at a time across *all* message groups (one global lane)."""
+
+    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
+        if config.type != "fifo":
+            return await super()._subscribe(topic, subscriber, handler, config)
+        lane = asyncio.Lock()
+
+        async def serialised(event: Event) -> None:
+            async with lane:
+                await handler(event)
+
+        return await super()._subscribe(topic, subscriber, serialised, config)
+
+
+class ProcessLocalButCrossProcess(InProcessEventAdapter):
+    """Keeps its queues in process memory but declares CROSS_PROCESS."""
+
+    capabilities: ClassVar[frozenset[Capability]] = InProcessEventAdapter.capabilities | {Capability.CROSS_PROCESS}
+
+
+class SizedEventsConfig(InProcessEventsConfig):
+    """In-process settings plus a message size limit."""
+
+    max_message_bytes: int = Field(default=65536, ge=16)
+
+
+class SendsBeforeSizeCheck(InProcessEventAdapter):
+    """Checks ``max_message_bytes`` only after the event was handed to the broker."""
+
+    config_model: ClassVar[type[AdapterConfig]] = SizedEventsConfig
+
+    async def _emit(self, event: Event, fifo: bool) -> None:
+        await super()._emit(event, fifo)
+        assert isinstance(self.config, SizedEventsConfig)
+        dumps(event.data, "event data", max_bytes=self.config.max_message_bytes)
+
+
 def drop_on_error(ctx: ConformanceContext) -> InProcessEventAdapter:
     return DropOnError(_config(ctx))
 
@@ -49,3 +95,15 @@ def local_fanout_only(ctx: ConformanceContext) -> InProcessEventAdapter:
 
 def ignores_concurrency(ctx: ConformanceContext) -> InProcessEventAdapter:
     return IgnoresConcurrency(_config(ctx))
+
+
+def serial_fifo(ctx: ConformanceContext) -> InProcessEventAdapter:
+    return SerialFifo(_config(ctx))
+
+
+def cross_process_liar(ctx: ConformanceContext) -> InProcessEventAdapter:
+    return ProcessLocalButCrossProcess(_config(ctx))
+
+
+def sends_before_size_check(ctx: ConformanceContext) -> InProcessEventAdapter:
+    return SendsBeforeSizeCheck(_config(ctx))

@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 
 from stepkit.conformance import ConformanceContext
 from stepkit.core import Capability
+from stepkit.core.config import AdapterConfig
 from stepkit.core.protocols.state import UpdateFn, call_update_fn
-from tests.broken.dict_state import DictState, build
+from tests.broken.dict_state import DictState, SizedDictState, build
 
 
 class PrefixClear(DictState):
@@ -153,3 +154,35 @@ class ProcessLocalButCrossProcess(DictState):
 
 def cross_process_liar(ctx: ConformanceContext) -> DictState:
     return build(ProcessLocalButCrossProcess, ctx)
+
+
+class LooseConfig(AdapterConfig):
+    """Redeclares ``operation_timeout`` without its rule, so a negative timeout is accepted."""
+
+    operation_timeout: float = 2.0
+
+
+class AcceptsBadConfig(DictState):
+    """Built from a config model that does not validate ``operation_timeout``."""
+
+    config_model: ClassVar[type[AdapterConfig]] = LooseConfig
+
+
+def accepts_bad_config(ctx: ConformanceContext) -> DictState:
+    return build(AcceptsBadConfig, ctx)
+
+
+class WritesBeforeSizeCheck(SizedDictState):
+    """Checks ``max_value_bytes`` only after the value was written."""
+
+    async def _set(self, group_id: str, key: str, value: Any, ttl: float | None) -> None:
+        await DictState._set(self, group_id, key, value, ttl)
+        self.check_size([value])
+
+    async def _set_many(self, group_id: str, values: dict[str, Any], ttl: float | None) -> None:
+        await DictState._set_many(self, group_id, values, ttl)
+        self.check_size(list(values.values()))
+
+
+def writes_before_size_check(ctx: ConformanceContext) -> DictState:
+    return build(WritesBeforeSizeCheck, ctx)

@@ -29,6 +29,14 @@ def _c(clause_id: str, title: str, capability: Capability | None = None) -> Clau
 
 
 _LIFECYCLE = "async with works; close() is idempotent; closed adapters refuse operations; built from its config"
+_CONSTRUCTION = (
+    "rebuilt via from_config(config.model_dump()) and via from_env(prefix) it has the same config and sees "
+    "the same data; a bad config value raises AdapterConfigurationError naming the field"
+)
+_SIZE_LIMIT = (
+    "where the config has a max_*_bytes limit: a value just over it raises ValueTooLargeError with both numbers "
+    "before anything is {done}; a value under it works"
+)
 
 CLAUSES: dict[str, Clause] = {
     c.id: c
@@ -38,6 +46,10 @@ CLAUSES: dict[str, Clause] = {
         _c("streams.lifecycle", _LIFECYCLE),
         _c("events.lifecycle", _LIFECYCLE),
         _c("cron.lifecycle", _LIFECYCLE),
+        _c("state.construction", _CONSTRUCTION),
+        _c("streams.construction", _CONSTRUCTION),
+        _c("events.construction", _CONSTRUCTION),
+        _c("cron.construction", _CONSTRUCTION),
         # -- state ---------------------------------------------------------------------
         _c("state.model", "random operation sequences agree with a reference dict model"),
         _c("state.shared", "instances on one namespace are one store (interleaved operations agree with one model)"),
@@ -60,6 +72,7 @@ CLAUSES: dict[str, Clause] = {
             Capability.ATOMIC_UPDATE,
         ),
         _c("state.ttl", "set(..., ttl=) expires the entry", Capability.TTL),
+        _c("state.size_limit", _SIZE_LIMIT.format(done="written")),
         _c(
             "state.cross_process",
             "instances in separate OS processes share one store; update stays linearizable",
@@ -98,6 +111,11 @@ CLAUSES: dict[str, Clause] = {
         _c("events.fanout.no_local_subscriber", "events emitted by an instance without subscribers still fan out"),
         _c("events.competing_consumers", "members of one group share the work; each event handled once per group"),
         _c("events.at_least_once", "a handler that raises gets the event again (attempt rises), with backoff"),
+        _c(
+            "events.at_least_once.process_death",
+            "a member process killed mid-handler leads to redelivery to another member, which handles it",
+            Capability.CROSS_PROCESS,
+        ),
         _c("events.poison", "a poisoned event never blocks the rest of the queue"),
         _c(
             "events.dlq", "after max_retries the event is dead-lettered; dlq_count and redrive_dlq work", Capability.DLQ
@@ -108,6 +126,11 @@ CLAUSES: dict[str, Clause] = {
             Capability.DURABLE,
         ),
         _c("events.fifo", "same message group: one at a time, in emit order, even across retries", Capability.FIFO),
+        _c(
+            "events.fifo.parallel_groups",
+            "different message groups proceed in parallel (no cross-group blocking); same-group order holds",
+            Capability.FIFO,
+        ),
         _c("events.delay", "delay_seconds postpones delivery", Capability.DELAY),
         _c("events.concurrency", "in-flight handlers per subscription never exceed concurrency"),
         _c(
@@ -115,6 +138,7 @@ CLAUSES: dict[str, Clause] = {
         ),
         _c("events.clean_stop", "unsubscribe/close let in-flight handlers finish; nothing unacknowledged is lost"),
         _c("events.fidelity", "payload, trace_id, message_id, message_group_id, traceparent, baggage round-trip"),
+        _c("events.size_limit", _SIZE_LIMIT.format(done="sent")),
         _c("events.identifiers", "bad topics/subscribers raise ValueError; distinct identifiers never collide"),
         _c("events.namespaces", "different namespaces never see each other's events"),
         _c(

@@ -106,6 +106,11 @@ class Harness:
             self._shared[key] = await make()
         return cast(A, self._shared[key])
 
+    def adopt(self, adapter: A) -> A:
+        """Track an instance the test built itself (e.g. via ``from_config``), closed at teardown."""
+        self._instances.append(adapter)
+        return adapter
+
     def forget(self, adapter: Adapter) -> None:
         """Stop tracking an instance the test closed itself."""
         self._instances = [a for a in self._instances if a is not adapter]

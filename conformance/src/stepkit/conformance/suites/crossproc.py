@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from stepkit.conformance.context import ConformanceContext
 from stepkit.conformance.targets import build, load_reference
-from stepkit.core import Adapter, Event, EventAdapter, StateAdapter, StreamAdapterManager
+from stepkit.core import Adapter, Event, EventAdapter, QueueConfig, StateAdapter, StreamAdapterManager
 
 T = TypeVar("T")
 WORKERS = 2
@@ -66,6 +66,34 @@ def streams_worker(reference: str, ctx: ConformanceContext, count: int) -> int:
     return asyncio.run(work())
 
 
+def events_dying_member(reference: str, ctx: ConformanceContext, topic: str, subscriber: str, reports: Any) -> None:
+    """Join group ``subscriber`` on ``topic`` with concurrency 1; the handler reports and then blocks forever.
+
+    Puts ``("subscribed", "")`` on the ``reports`` queue once subscribed and
+    ``("handling", message_id)`` when a delivery starts; the parent kills the
+    process while the handler blocks, so the delivery is never acknowledged.
+    An error is reported as ``("error", repr)``.
+    """
+
+    async def work() -> None:
+        adapter = await _built(reference, ctx)
+        assert isinstance(adapter, EventAdapter), f"{type(adapter).__name__} is not an EventAdapter"
+
+        async def handler(event: Event) -> None:
+            reports.put(("handling", event.message_id))
+            await asyncio.Event().wait()
+
+        await adapter.subscribe(topic, subscriber, handler, QueueConfig(concurrency=1, max_retries=3))
+        reports.put(("subscribed", ""))
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(work())
+    except BaseException as exc:
+        reports.put(("error", repr(exc)))
+        raise
+
+
 def events_worker(reference: str, ctx: ConformanceContext, count: int) -> list[str]:
     """Emit ``count`` events on topic ``procs``; returns their message ids."""
 
@@ -83,4 +111,4 @@ def events_worker(reference: str, ctx: ConformanceContext, count: int) -> list[s
     return asyncio.run(work())
 
 
-__all__ = ["WORKERS", "events_worker", "run_in_processes", "state_worker", "streams_worker"]
+__all__ = ["WORKERS", "events_dying_member", "events_worker", "run_in_processes", "state_worker", "streams_worker"]

@@ -1,0 +1,91 @@
+"""At-least-once, rule 3: a member whose OS process dies mid-handler; another member gets the event."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import queue
+import time
+from typing import Any
+
+import pytest
+
+from stepkit.conformance.harness import Harness, eventually
+from stepkit.conformance.suites.common import assert_json_equal
+from stepkit.conformance.suites.crossproc import events_dying_member
+from stepkit.conformance.suites.events.support import SETTLE, Recorder, config
+from stepkit.core import Capability, Event
+
+pytestmark = [pytest.mark.events, pytest.mark.multi]
+
+TOPIC = "death"
+GROUP = "g"
+START_TIMEOUT = 60.0
+"""Bound for the member process to start, import, connect and subscribe."""
+DELIVERY_TIMEOUT = 20.0
+"""Bound for the emitted event to reach the member process."""
+REDELIVERY_TIMEOUT = 30.0
+"""Bound for the redelivery after the kill (the broker must notice the dead connection)."""
+
+
+async def _report(reports: Any, child: Any, expected: str, timeout: float) -> str:
+    """The payload of the next ``expected`` report of the member process (bounded)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            kind, payload = await asyncio.to_thread(reports.get, True, 0.2)
+        except queue.Empty:
+            if not child.is_alive():
+                raise AssertionError(
+                    f"the member process exited (code {child.exitcode}) before reporting {expected!r}"
+                ) from None
+            continue
+        if kind == "error":
+            raise AssertionError(f"the member process failed before reporting {expected!r}: {payload}")
+        if kind == expected:
+            return str(payload)
+    raise AssertionError(f"the member process did not report {expected!r} within {timeout:g}s")
+
+
+@pytest.mark.requires(Capability.CROSS_PROCESS)
+@pytest.mark.clause("events.at_least_once.process_death")
+def test_events_at_least_once_process_death_redelivers_elsewhere(harness: Harness) -> None:
+    context = multiprocessing.get_context("spawn")
+    reports: Any = context.Queue()
+    child = context.Process(
+        target=events_dying_member,
+        args=(harness.target.reference, harness.context(), TOPIC, GROUP, reports),
+        daemon=True,
+    )
+    child.start()
+
+    async def check() -> None:
+        await _report(reports, child, "subscribed", START_TIMEOUT)
+        adapter = await harness.events()
+        event = Event(topic=TOPIC, data={"dies": "mid-handler", "n": [1, 2.5, None]}, trace_id="death")
+        await adapter.emit(event)
+        handled = await _report(reports, child, "handling", DELIVERY_TIMEOUT)
+        assert handled == event.message_id, f"the member process handled {handled}, not the emitted event"
+        survivor = Recorder()
+        await adapter.subscribe(TOPIC, GROUP, survivor, config())
+        child.kill()
+        await asyncio.to_thread(child.join, 10)
+        await eventually(
+            lambda: event.message_id in survivor.success_ids(),
+            "redelivery to another member after the handling process was killed",
+            timeout=REDELIVERY_TIMEOUT,
+        )
+        await asyncio.sleep(SETTLE)
+        assert survivor.success_ids() == [event.message_id], "the redelivered event was handled more than once"
+        redelivered = survivor.successes[0]
+        assert_json_equal(redelivered.data, event.data, "payload of the redelivered event")
+        assert redelivered.trace_id == "death", "the redelivered event changed its trace_id"
+
+    try:
+        harness.run(check())
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(10)
+        reports.close()
+        reports.join_thread()
