@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from stepkit.adapters.redis_common.connection import RedisConnection
 from stepkit.adapters.redis_common.keys import decode, segment
+from stepkit.adapters.redis_common.lifecycle import RedisBackedAdapter
 from stepkit.adapters.redis_cron.config import RedisCronConfig
 from stepkit.adapters.redis_cron.scripts import ACQUIRE, ACTIVE, RELEASE, RENEW
 from stepkit.core.capabilities import Capability
@@ -40,7 +41,7 @@ def _ttl_ms(ttl: float) -> int:
     return max(1, math.ceil(ttl * 1000))
 
 
-class RedisCronAdapter(CronAdapter):
+class RedisCronAdapter(RedisBackedAdapter, CronAdapter):
     """Cron locks on Redis with fencing tokens.
 
     Guarantees (every instance on the namespace):
@@ -69,21 +70,6 @@ class RedisCronAdapter(CronAdapter):
         self._redis = RedisConnection(settings)
         self._index = self._redis.keys.key(_INDEX)
         self._lock_prefix = self._redis.keys.key(_LOCK) + ":"
-
-    @property
-    def redis(self) -> RedisConnection:
-        """The underlying connection."""
-        return self._redis
-
-    async def _open(self) -> None:
-        await self._redis.call("open", "PING")
-
-    async def _close(self) -> None:
-        await self._redis.close()
-
-    async def is_healthy(self) -> bool:
-        """True when Redis answers PING within the operation timeout. Never raises."""
-        return not self._closed and await self._redis.ping()
 
     async def _acquire_lock(self, job_name: str, ttl: float) -> CronLock | None:
         member = segment(job_name)

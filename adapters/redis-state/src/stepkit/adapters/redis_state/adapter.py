@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from stepkit.adapters.redis_common.connection import RedisConnection
+from stepkit.adapters.redis_common.lifecycle import RedisBackedAdapter
 from stepkit.adapters.redis_state.config import RedisStateConfig
 from stepkit.adapters.redis_state.scripts import CLEAR, COMPARE_AND_SET, DELETE, SET, SET_MANY
 from stepkit.core.capabilities import Capability
@@ -68,7 +69,7 @@ def _decode_pairs(flat: list[bytes], group_id: str) -> dict[str, JSONValue]:
     return dict(zip(keys, _load_all(flat[1::2], group_id), strict=True))
 
 
-class RedisStateAdapter(StateAdapter):
+class RedisStateAdapter(RedisBackedAdapter, StateAdapter):
     """State on Redis: one hash per group, JSON values, one round trip per call.
 
     Guarantees (across every instance on the namespace): each public call is
@@ -91,22 +92,6 @@ class RedisStateAdapter(StateAdapter):
         self._groups = self._redis.keys.key(_GROUPS)
         # group id -> its hash key, memoised (bounded LRU)
         self._hash = self._redis.keys.builder(_GROUP)
-
-    @property
-    def redis(self) -> RedisConnection:
-        """The underlying connection (its executor counts round trips)."""
-        return self._redis
-
-    # -- lifecycle ------------------------------------------------------------
-    async def _open(self) -> None:
-        await self._redis.call("open", "PING")
-
-    async def _close(self) -> None:
-        await self._redis.close()
-
-    async def is_healthy(self) -> bool:
-        """True when Redis answers PING within the operation timeout. Never raises."""
-        return not self._closed and await self._redis.ping()
 
     # -- reads ------------------------------------------------------------------
     async def _get(self, group_id: str, key: str) -> JSONValue:

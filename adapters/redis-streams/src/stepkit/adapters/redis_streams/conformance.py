@@ -1,27 +1,10 @@
-"""Conformance hook: builds a :class:`RedisStreamManager` for the suite (no eager connect)."""
+"""Conformance hook: the suite builds :class:`RedisStreamManager` through this factory (no eager connect)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from stepkit.adapters.redis_common.conformance import redis_conformance_factory
 from stepkit.adapters.redis_streams.manager import RedisStreamManager
 
-if TYPE_CHECKING:
-    from stepkit.conformance import ConformanceContext
-
-
-def factory(ctx: ConformanceContext) -> RedisStreamManager:
-    """A manager on the suite's Redis, in the test's namespace."""
-    return RedisStreamManager(
-        {
-            "url": ctx.service("redis").url,
-            "namespace": ctx.namespace,
-            "operation_timeout": ctx.operation_timeout,
-        }
-    )
-
-
-factory.requires_services = ("redis",)  # type: ignore[attr-defined]
-
+factory = redis_conformance_factory(RedisStreamManager)
 
 __all__ = ["factory"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from stepkit.adapters.redis_common.connection import RedisConnection
+from stepkit.adapters.redis_common.lifecycle import RedisBackedAdapter
 from stepkit.adapters.redis_streams.config import RedisStreamsConfig
 from stepkit.adapters.redis_streams.hub import PubSubHub
 from stepkit.adapters.redis_streams.stream import RedisStreamAdapter
@@ -13,7 +14,7 @@ from stepkit.core.config import AdapterConfig
 from stepkit.core.protocols.streams import StreamAdapter, StreamAdapterManager
 
 
-class RedisStreamManager(StreamAdapterManager):
+class RedisStreamManager(RedisBackedAdapter, StreamAdapterManager):
     """Streams on Redis. ``stream(name)`` handles share this manager's connections.
 
     Capabilities: ``CROSS_PROCESS``. Live delivery is at-most-once
@@ -31,24 +32,12 @@ class RedisStreamManager(StreamAdapterManager):
         self._redis = RedisConnection(settings)
         self._hub = PubSubHub(self._redis)
 
-    @property
-    def redis(self) -> RedisConnection:
-        """The underlying connection."""
-        return self._redis
-
     def _create_stream(self, name: str) -> StreamAdapter:
         return RedisStreamAdapter(name, self.capabilities, self._redis, self._hub)
 
-    async def _open(self) -> None:
-        await self._redis.call("open", "PING")
-
     async def _close(self) -> None:
         await self._hub.close()
-        await self._redis.close()
-
-    async def is_healthy(self) -> bool:
-        """True when Redis answers PING within the operation timeout. Never raises."""
-        return not self._closed and await self._redis.ping()
+        await super()._close()
 
 
 __all__ = ["RedisStreamManager"]
