@@ -7,37 +7,27 @@ stale holders (released locks, forged copies) are exercised too.
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import rule
 
-from stepkit.conformance.harness import Harness, new_namespace
+from stepkit.conformance.harness import Harness
 from stepkit.conformance.strategies import identifiers
+from stepkit.conformance.suites.machine_base import AdapterMachine
 from stepkit.core import Capability, CronAdapter, CronLock
 
 JOBS = ("job", "job:1", "job*", "jo", "🦄")
 LONG_TTL = 60.0
 
 
-class CronMachine(RuleBasedStateMachine):
+class CronMachine(AdapterMachine[CronAdapter]):
     """Random acquire/release/renew/list on ``instances`` cron adapters sharing a fresh namespace."""
 
     def __init__(self, harness: Harness, instances: int) -> None:
-        super().__init__()
-        self.h = harness
+        super().__init__(harness, instances, harness.cron)
         self.fencing = harness.target.declares(Capability.FENCING)
-        namespace = new_namespace()
-        self.adapters: list[CronAdapter] = harness.run(self._build(namespace, instances))
         self.held: dict[str, CronLock] = {}
         self.granted: list[CronLock] = []
         self.last_token: dict[str, int] = {}
-
-    async def _build(self, namespace: str, count: int) -> list[CronAdapter]:
-        return [await self.h.cron(namespace) for _ in range(count)]
-
-    def _do(self, coro: Any) -> Any:
-        return self.h.run(coro, timeout=self.h.operation_timeout * 10 + 10)
 
     @rule(i=st.integers(0, 7), job=identifiers(JOBS))
     def acquire(self, i: int, job: str) -> None:
@@ -91,14 +81,6 @@ class CronMachine(RuleBasedStateMachine):
         listed = sorted((info.job_name, info.instance_id) for info in infos)
         expected = sorted((job, lock.instance_id) for job, lock in self.held.items())
         assert listed == expected, f"active_locks() = {listed}, expected {expected}"
-
-    def teardown(self) -> None:
-        async def close() -> None:
-            for adapter in self.adapters:
-                await adapter.close()
-                self.h.forget(adapter)
-
-        self._do(close())
 
 
 __all__ = ["CronMachine"]

@@ -12,38 +12,31 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import rule
 
-from stepkit.conformance.harness import Harness, new_namespace
+from stepkit.conformance.harness import Harness
 from stepkit.conformance.suites.events.support import Recorder, config
+from stepkit.conformance.suites.machine_base import AdapterMachine
 from stepkit.core import Capability, Event, EventAdapter, Subscription
 
 TOPICS = ("t", "t:1", "t*")
 SUBSCRIBERS = ("g", "g:1")
 
 
-class EventsMachine(RuleBasedStateMachine):
+class EventsMachine(AdapterMachine[EventAdapter]):
     """Random operations on ``instances`` event adapters sharing a fresh namespace."""
 
+    slack = 30.0
+
     def __init__(self, harness: Harness, instances: int) -> None:
-        super().__init__()
-        self.h = harness
+        super().__init__(harness, instances, harness.events)
         self.durable = harness.target.declares(Capability.DURABLE)
-        namespace = new_namespace()
-        self.adapters: list[EventAdapter] = harness.run(self._build(namespace, instances))
         self.recorders: dict[tuple[str, str], Recorder] = {}
         self.members: dict[tuple[str, str], dict[int, Subscription]] = {}
         self.certain: dict[tuple[str, str], set[str]] = {}
         self.maybe: dict[tuple[str, str], set[str]] = {}
-
-    async def _build(self, namespace: str, count: int) -> list[EventAdapter]:
-        return [await self.h.events(namespace) for _ in range(count)]
-
-    def _do(self, coro: Any) -> Any:
-        return self.h.run(coro, timeout=self.h.operation_timeout * 10 + 30)
 
     @rule(i=st.integers(0, 5), topic=st.sampled_from(TOPICS), subscriber=st.sampled_from(SUBSCRIBERS))
     def subscribe(self, i: int, topic: str, subscriber: str) -> None:
@@ -99,14 +92,6 @@ class EventsMachine(RuleBasedStateMachine):
             assert not twice, f"group {group}: events handled successfully more than once: {twice}"
             unknown = set(counts) - self.certain[group] - self.maybe[group]
             assert not unknown, f"group {group}: {len(unknown)} events of other topics or from before it subscribed"
-
-    def teardown(self) -> None:
-        async def close() -> None:
-            for adapter in self.adapters:
-                await adapter.close()
-                self.h.forget(adapter)
-
-        self._do(close())
 
 
 __all__ = ["EventsMachine"]

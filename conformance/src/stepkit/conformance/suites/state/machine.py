@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import rule
 
-from stepkit.conformance.harness import Harness, new_namespace
+from stepkit.conformance.harness import Harness
 from stepkit.conformance.strategies import identifiers, json_scalars, json_values
 from stepkit.conformance.suites.common import assert_json_equal
+from stepkit.conformance.suites.machine_base import AdapterMachine
 from stepkit.core import FilterOperator, StateAdapter, StateFilter
 from stepkit.core.filtering import matches
 
@@ -46,21 +47,12 @@ values = st.one_of(
 )
 
 
-class StateMachine(RuleBasedStateMachine):
+class StateMachine(AdapterMachine[StateAdapter]):
     """Random operations on ``instances`` state adapters sharing one fresh namespace."""
 
     def __init__(self, harness: Harness, instances: int) -> None:
-        super().__init__()
-        self.h = harness
-        namespace = new_namespace()
-        self.adapters: list[StateAdapter] = harness.run(self._build(namespace, instances))
+        super().__init__(harness, instances, harness.state)
         self.model: dict[str, dict[str, Any]] = {}
-
-    async def _build(self, namespace: str, count: int) -> list[StateAdapter]:
-        return [await self.h.state(namespace) for _ in range(count)]
-
-    def _do(self, coro: Any) -> Any:
-        return self.h.run(coro, timeout=self.h.operation_timeout * 10 + 10)
 
     def _on(self, index: int) -> StateAdapter:
         return self.adapters[index % len(self.adapters)]
@@ -144,14 +136,6 @@ class StateMachine(RuleBasedStateMachine):
             f"items({g!r}, {fs!r}) returned {[p for p, _ in actual]!r}, expected {[p for p, _ in expected]!r}"
         )
         assert_json_equal([v for _, v in actual], [v for _, v in expected], f"items({g!r}, {fs!r}) values")
-
-    def teardown(self) -> None:
-        async def close() -> None:
-            for adapter in self.adapters:
-                await adapter.close()
-                self.h.forget(adapter)
-
-        self._do(close())
 
 
 __all__ = ["StateMachine"]

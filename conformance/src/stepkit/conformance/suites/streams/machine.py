@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import rule
 
-from stepkit.conformance.harness import Harness, new_namespace
+from stepkit.conformance.harness import Harness
 from stepkit.conformance.strategies import identifiers, json_objects, json_scalars
 from stepkit.conformance.suites.common import assert_json_equal
-from stepkit.core import StreamAdapter, StreamQuery
+from stepkit.conformance.suites.machine_base import AdapterMachine
+from stepkit.core import StreamAdapter, StreamAdapterManager, StreamQuery
 from stepkit.core.ordering import apply_stream_query
 
 STREAMS = ("s", "s:1", "s*")
@@ -42,24 +43,15 @@ items_data = st.one_of(
 )
 
 
-class StreamsMachine(RuleBasedStateMachine):
+class StreamsMachine(AdapterMachine[StreamAdapterManager]):
     """Random operations on stream handles of ``instances`` managers sharing a fresh namespace."""
 
     def __init__(self, harness: Harness, instances: int) -> None:
-        super().__init__()
-        self.h = harness
-        namespace = new_namespace()
-        self.managers = harness.run(self._build(namespace, instances))
+        super().__init__(harness, instances, harness.streams)
         self.model: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
-    async def _build(self, namespace: str, count: int) -> list[Any]:
-        return [await self.h.streams(namespace) for _ in range(count)]
-
-    def _do(self, coro: Any) -> Any:
-        return self.h.run(coro, timeout=self.h.operation_timeout * 10 + 10)
-
     def _on(self, index: int, stream: str) -> StreamAdapter:
-        manager = self.managers[index % len(self.managers)]
+        manager = self.adapters[index % len(self.adapters)]
         handle: StreamAdapter = manager.stream(stream)
         return handle
 
@@ -101,14 +93,6 @@ class StreamsMachine(RuleBasedStateMachine):
         got = self._do(self._on(i, s).query(g, q))
         expected = apply_stream_query(self._group(s, g).values(), q)
         assert_json_equal(got, expected, f"query({s!r}, {g!r}, {q!r})")
-
-    def teardown(self) -> None:
-        async def close() -> None:
-            for manager in self.managers:
-                await manager.close()
-                self.h.forget(manager)
-
-        self._do(close())
 
 
 __all__ = ["StreamsMachine", "queries"]
