@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import aio_pika
 import asyncpg
 import boto3
+import pymysql  # type: ignore[import-untyped]
 import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from botocore.config import Config
@@ -69,6 +71,27 @@ async def _kafka(ep: ServiceEndpoint, timeout: float) -> None:
         await asyncio.wait_for(asyncio.gather(producer.stop(), consumer.stop(), return_exceptions=True), timeout)
 
 
+def _mysql(ep: ServiceEndpoint, timeout: float) -> None:
+    parts = urlsplit(ep.url)
+    conn = pymysql.connect(
+        host=ep.host,
+        port=ep.port,
+        user=parts.username,
+        password=parts.password or "",
+        database=parts.path.lstrip("/"),
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        write_timeout=timeout,
+    )
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS probe (v int)")
+            cursor.execute("SELECT 41 + 1")
+            assert cursor.fetchone() == (42,)
+    finally:
+        conn.close()
+
+
 def _boto(ep: ServiceEndpoint, service: str, timeout: float) -> object:
     return boto3.client(
         service,
@@ -116,6 +139,7 @@ ROUNDTRIPS: dict[str, Callable[[ServiceEndpoint, float], None]] = {
     "kafka": _sync(_kafka),
     "dynamodb": _dynamodb,
     "sqs": _sqs,
+    "mysql": _mysql,
 }
 
 

@@ -33,8 +33,11 @@ def test_url_variable_selects_a_running_server_without_fault_controls() -> None:
 
 
 def test_url_without_port_uses_the_scheme_default() -> None:
-    provider = provider_from_env({"STEPKIT_RABBITMQ_URL": "amqp://u:p@broker.invalid/vh"})
+    provider = provider_from_env(
+        {"STEPKIT_RABBITMQ_URL": "amqp://u:p@broker.invalid/vh", "STEPKIT_MYSQL_URL": "mysql://u:p@db.invalid/d"}
+    )
     assert provider.get("rabbitmq").endpoint.port == 5672
+    assert provider.get("mysql").endpoint.port == 3306
 
 
 @pytest.mark.parametrize("bad", ["not a url", "redis://"])
@@ -47,8 +50,8 @@ def test_bad_url_is_refused_with_the_variable_name(bad: str) -> None:
 def test_bad_mode_and_unknown_service_are_refused() -> None:
     with pytest.raises(ValueError, match="STEPKIT_SERVICES"):
         provider_from_env({"STEPKIT_SERVICES": "podman"})
-    with pytest.raises(ValueError, match="unknown service 'mysql'"):
-        provider_from_env({"STEPKIT_SERVICES": "local"}).get("mysql")
+    with pytest.raises(ValueError, match="unknown service 'mssql'"):
+        provider_from_env({"STEPKIT_SERVICES": "local"}).get("mssql")
 
 
 def test_endpoint_urls_and_pickling() -> None:
@@ -57,6 +60,7 @@ def test_endpoint_urls_and_pickling() -> None:
     assert service_url("rabbitmq", "h", 1) == "amqp://guest:guest@h:1/"
     assert service_url("kafka", "h", 1) == "kafka://h:1"
     assert service_url("dynamodb", "h", 1) == service_url("sqs", "h", 1) == "http://h:1"
+    assert service_url("mysql", "h", 1) == "mysql://stepkit:stepkit@h:1/stepkit"
     ep = ServiceEndpoint("kafka", "kafka://h:1", "h", 1, "local-process")
     assert pickle.loads(pickle.dumps(ep)) == ep
 
@@ -64,8 +68,9 @@ def test_endpoint_urls_and_pickling() -> None:
 def test_image_catalogue() -> None:
     assert set(IMAGE_KEYS) == set(SERVICE_NAMES)
     assert families_for(["sqs", "dynamodb", "redis"]) == ["redis", "moto"]
-    assert families_for(SERVICE_NAMES) == ["redis", "postgres", "rabbitmq", "kafka", "moto"]
+    assert families_for(SERVICE_NAMES) == ["redis", "postgres", "mysql", "rabbitmq", "kafka", "moto"]
     assert local_tag("moto") == "stepkit/moto:local"
     assert OFFICIAL_IMAGES["kafka"] == "apache/kafka:3.8.0"
+    assert OFFICIAL_IMAGES["mysql"] == "mariadb:10.11"
     with pytest.raises(ValueError, match="unknown service"):
-        families_for(["mysql"])
+        families_for(["mssql"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
-ServiceName = Literal["redis", "postgres", "rabbitmq", "kafka", "dynamodb", "sqs"]
+ServiceName = Literal["redis", "postgres", "rabbitmq", "kafka", "dynamodb", "sqs", "mysql"]
 ProviderKind = Literal["testcontainers", "local-process", "url"]
 
 #: Every service the kit can provision, in a stable order.
@@ -15,6 +15,10 @@ SERVICE_NAMES: Final[tuple[ServiceName, ...]] = get_args(ServiceName)
 POSTGRES_USER: Final = "stepkit"
 POSTGRES_PASSWORD: Final = "stepkit"
 POSTGRES_DB: Final = "stepkit"
+MYSQL_USER: Final = "stepkit"
+MYSQL_PASSWORD: Final = "stepkit"
+MYSQL_DB: Final = "stepkit"
+MYSQL_ROOT_PASSWORD: Final = "stepkit-root"
 RABBITMQ_USER: Final = "guest"
 RABBITMQ_PASSWORD: Final = "guest"
 
@@ -49,7 +53,7 @@ def service_url(name: ServiceName, host: str, port: int) -> str:
 
     Redis ``redis://H:P/0``; PostgreSQL ``postgresql://stepkit:stepkit@H:P/stepkit``; RabbitMQ
     ``amqp://guest:guest@H:P/``; Kafka ``kafka://H:P`` (the bootstrap address); DynamoDB and SQS
-    ``http://H:P`` (a moto server).
+    ``http://H:P`` (a moto server); MySQL/MariaDB ``mysql://stepkit:stepkit@H:P/stepkit``.
     """
     if name == "redis":
         return f"redis://{host}:{port}/0"
@@ -59,4 +63,6 @@ def service_url(name: ServiceName, host: str, port: int) -> str:
         return f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@{host}:{port}/"
     if name == "kafka":
         return f"kafka://{host}:{port}"
+    if name == "mysql":
+        return f"mysql://{MYSQL_USER}:{MYSQL_PASSWORD}@{host}:{port}/{MYSQL_DB}"
     return f"http://{host}:{port}"

@@ -56,6 +56,16 @@ def postgres_ready(host: str, port: int, timeout: float) -> bool:
     return reply == b"R"
 
 
+def mysql_ready(host: str, port: int, timeout: float) -> bool:
+    """True when MySQL/MariaDB greets a new connection with a protocol-10 handshake packet.
+
+    The server sends its greeting unprompted; a server that is still starting, shutting down or
+    refusing this host sends an error packet (``0xff``) instead, or nothing.
+    """
+    reply = _exchange(host, port, timeout, b"", 5)
+    return len(reply) == 5 and reply[4] == 0x0A
+
+
 def amqp_ready(host: str, port: int, timeout: float) -> bool:
     """True when the broker answers the AMQP 0-9-1 protocol header with ``Connection.Start``."""
     reply = _exchange(host, port, timeout, b"AMQP\x00\x00\x09\x01", 11)
@@ -88,6 +98,7 @@ PROBES: Final[dict[ServiceName, Probe]] = {
     "kafka": kafka_ready,
     "dynamodb": http_ready,
     "sqs": http_ready,
+    "mysql": mysql_ready,
 }
 
 

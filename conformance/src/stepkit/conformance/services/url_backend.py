@@ -13,6 +13,8 @@ _DEFAULT_PORTS: dict[str, int] = {
     "rediss": 6380,
     "postgresql": 5432,
     "postgres": 5432,
+    "mysql": 3306,
+    "mariadb": 3306,
     "amqp": 5672,
     "amqps": 5671,
     "kafka": 9092,

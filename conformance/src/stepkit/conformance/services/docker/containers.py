@@ -6,6 +6,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Final
 
+from testcontainers.community.mysql import MySqlContainer
 from testcontainers.community.postgres import PostgresContainer
 from testcontainers.community.redis import RedisContainer
 from testcontainers.core.container import DockerContainer
@@ -16,6 +17,10 @@ with warnings.catch_warnings():
     from testcontainers.community.rabbitmq import RabbitMqContainer
 
 from ..endpoint import (
+    MYSQL_DB,
+    MYSQL_PASSWORD,
+    MYSQL_ROOT_PASSWORD,
+    MYSQL_USER,
     POSTGRES_DB,
     POSTGRES_PASSWORD,
     POSTGRES_USER,
@@ -40,6 +45,7 @@ SPECS: Final[dict[ServiceName, ContainerSpec]] = {
     "kafka": ContainerSpec(9092, 90.0),
     "dynamodb": ContainerSpec(5000, 30.0),
     "sqs": ContainerSpec(5000, 30.0),
+    "mysql": ContainerSpec(3306, 90.0),
 }
 
 
@@ -69,7 +75,7 @@ def kafka_environment(advertised_host: str, host_port: int) -> dict[str, str]:
 def make_container(name: ServiceName, image: str, host: str, host_port: int, labels: dict[str, str]) -> DockerContainer:
     """An unstarted container for ``name`` from ``image``, publishing its port on ``host_port``.
 
-    Redis, PostgreSQL and RabbitMQ use testcontainers' own classes (and their own readiness
+    Redis, PostgreSQL, MySQL/MariaDB and RabbitMQ use testcontainers' own classes (and their own readiness
     waits); Kafka and moto use a generic container, waited for by the kit's protocol probes.
     """
     container: DockerContainer
@@ -78,6 +84,14 @@ def make_container(name: ServiceName, image: str, host: str, host_port: int, lab
     elif name == "postgres":
         container = PostgresContainer(
             image=image, username=POSTGRES_USER, password=POSTGRES_PASSWORD, dbname=POSTGRES_DB, driver=None
+        )
+    elif name == "mysql":
+        container = MySqlContainer(
+            image=image,
+            username=MYSQL_USER,
+            password=MYSQL_PASSWORD,
+            dbname=MYSQL_DB,
+            root_password=MYSQL_ROOT_PASSWORD,
         )
     elif name == "rabbitmq":
         container = RabbitMqContainer(image=image, port=5672, username=RABBITMQ_USER, password=RABBITMQ_PASSWORD)

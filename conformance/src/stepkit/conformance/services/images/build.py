@@ -1,7 +1,7 @@
 """Build the local service images (``stepkit/<image>:local``) from Debian packages.
 
 For machines with a Docker engine but no registry: a debootstrap base, then one image per
-family (redis, postgres, rabbitmq, kafka via Tansu, moto for DynamoDB and SQS), each from a
+family (redis, postgres, mysql (MariaDB), rabbitmq, kafka via Tansu, moto for DynamoDB and SQS), each from a
 Dockerfile shipped in ``files/``. Images that exist are kept unless ``force`` is set.
 """
 
@@ -23,7 +23,7 @@ from .catalog import IMAGE_KEYS, local_tag
 from .docker_cli import docker, image_present
 
 #: Image families in build order (cheapest first).
-FAMILIES: Final = ("redis", "postgres", "rabbitmq", "kafka", "moto")
+FAMILIES: Final = ("redis", "postgres", "mysql", "rabbitmq", "kafka", "moto")
 _HOST_CA: Final = Path("/etc/ssl/certs/ca-certificates.crt")
 
 

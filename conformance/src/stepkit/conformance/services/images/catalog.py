@@ -14,6 +14,7 @@ IMAGE_KEYS: Final[dict[ServiceName, str]] = {
     "kafka": "kafka",
     "dynamodb": "moto",
     "sqs": "moto",
+    "mysql": "mysql",
 }
 
 #: Official images, used when no local image exists and no override is set.
@@ -23,6 +24,7 @@ OFFICIAL_IMAGES: Final[dict[str, str]] = {
     "rabbitmq": "rabbitmq:3.13",
     "kafka": "apache/kafka:3.8.0",
     "moto": "motoserver/moto:5.0",
+    "mysql": "mariadb:10.11",
 }
 
 #: The Debian base every local image is built on.

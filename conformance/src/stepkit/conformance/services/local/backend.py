@@ -19,6 +19,7 @@ from ..ports import free_port
 from ..probes import wait_ready
 from .kafka import TansuServer
 from .moto import MotoServer
+from .mysql import MariaDbServer
 from .postgres import PostgresServer
 from .rabbitmq import RabbitMqServer
 from .redis import RedisServer
@@ -33,6 +34,7 @@ _SERVERS: dict[ServiceName, type[LocalServer]] = {
     "kafka": TansuServer,
     "dynamodb": MotoServer,
     "sqs": MotoServer,
+    "mysql": MariaDbServer,
 }
 
 
