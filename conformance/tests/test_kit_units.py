@@ -150,3 +150,86 @@ def test_reports_render_matrix_and_markdown() -> None:
     assert "| ttl | 🚫 refused |" in text
     assert "`state.clear`" in text
     assert "❌ FAIL" in text
+
+
+def test_counterexample_keeps_repeated_steps_and_folds_whole_blocks_only() -> None:
+    steps = ["state = CronMachine()", "state.acquire(i=0, job='job')"]
+    steps += ["state.renew(i=0, pick=0)"] * 4
+    steps += ["state.release(i=0, pick=0, forged=False)", "state.acquire(i=0, job='job')"] * 3
+    steps += ["state.active_locks(i=0)", "state.renew(i=0, pick=0)", "state.teardown()"]
+    report = "E   Falsifying example:\n" + "".join(f"E   {line}\n" for line in steps) + "\n"
+    example = extract_counterexample(report + report).splitlines()
+    assert example == [
+        "Falsifying example:",
+        "state = CronMachine()",
+        "state.acquire(i=0, job='job')",
+        "state.renew(i=0, pick=0)  # x4",
+        "state.release(i=0, pick=0, forged=False)",
+        "state.acquire(i=0, job='job')",
+        "# x3: the 2 lines above",
+        "state.active_locks(i=0)",
+        "state.renew(i=0, pick=0)",
+        "state.teardown()",
+    ], "a step repeated apart must be kept, runs folded with their count, a repeated report shown once"
+
+
+def test_fold_repeats_never_drops_a_line() -> None:
+    from stepkit.conformance.report.collector import fold_repeats
+
+    assert fold_repeats(["a", "b", "a", "b", "a"]) == ["a", "b", "# x2: the 2 lines above", "a"]
+    assert fold_repeats(["a", "a"]) == ["a  # x2"]
+    assert fold_repeats(["a", "b", "c"]) == ["a", "b", "c"]
+
+
+def test_loop_reports_a_leaked_timeout_error_as_untranslated_not_as_a_hang() -> None:
+    import asyncio
+
+    from stepkit.conformance.loop import HangError, LoopThread, UntranslatedTimeoutError
+
+    async def leaks() -> None:
+        raise TimeoutError("driver read timed out")
+
+    async def hangs() -> None:
+        await asyncio.sleep(3600)
+
+    loop = LoopThread()
+    try:
+        with pytest.raises(UntranslatedTimeoutError, match="untranslated TimeoutError") as leaked:
+            loop.run(leaks(), timeout=120)
+        assert not isinstance(leaked.value, HangError)
+        assert "120" not in str(leaked.value)
+        with pytest.raises(HangError, match=r"within 0\.2s"):
+            loop.run(hangs(), timeout=0.2)
+    finally:
+        loop.stop()
+
+
+def test_a_hanging_data_operation_is_reported_per_operation() -> None:
+    import asyncio
+
+    from stepkit.conformance.loop import HangError, LoopThread, UntranslatedTimeoutError
+    from stepkit.conformance.operations import OPERATION_MARGIN, bound_operations, operation_bound
+
+    class Ops:
+        async def get(self, key: str) -> str:
+            await asyncio.sleep(3600)
+            return key
+
+        async def keys(self) -> list[str]:
+            raise TimeoutError("leaked")
+
+        async def exists(self, key: str) -> bool:
+            return key == "k"
+
+    ops = bound_operations(Ops(), operation_timeout=-OPERATION_MARGIN / 2 + 0.05)
+    assert operation_bound(1.0) == 2 + OPERATION_MARGIN
+    assert bound_operations(ops, 1.0) is ops
+    loop = LoopThread()
+    try:
+        assert loop.run(ops.exists("k"), timeout=5) is True
+        with pytest.raises(HangError, match=r"Ops\.get\(\) did not return within"):
+            loop.run(ops.get("k"), timeout=60)
+        with pytest.raises(UntranslatedTimeoutError):
+            loop.run(ops.keys(), timeout=60)
+    finally:
+        loop.stop()

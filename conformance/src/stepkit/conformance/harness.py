@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar, cast
 
 from stepkit.conformance.context import ConformanceContext
-from stepkit.conformance.loop import LoopThread
+from stepkit.conformance.loop import HangError, LoopThread
+from stepkit.conformance.operations import bound_operations
 from stepkit.conformance.services import ServiceEndpoint, ServiceHandle
 from stepkit.conformance.targets import AdapterTarget, build
 from stepkit.core import Adapter, CronAdapter, EventAdapter, StateAdapter, StreamAdapterManager
@@ -68,9 +69,10 @@ class Harness:
         return ctx
 
     async def instance(self, namespace: str | None = None) -> Adapter:
-        """Build one more instance (tracked, closed at teardown)."""
+        """Build one more instance (tracked, closed at teardown; data operations bounded per call,
+        see :mod:`stepkit.conformance.operations`)."""
         adapter = await build(self.target.factory, self.context(namespace))
-        self._instances.append(adapter)
+        self._instances.append(bound_operations(adapter, self.operation_timeout))
         return adapter
 
     def _wrong(self, adapter: Adapter, expected: str) -> str:
@@ -107,8 +109,9 @@ class Harness:
         return cast(A, self._shared[key])
 
     def adopt(self, adapter: A) -> A:
-        """Track an instance the test built itself (e.g. via ``from_config``), closed at teardown."""
-        self._instances.append(adapter)
+        """Track an instance the test built itself (e.g. via ``from_config``), closed at teardown
+        (data operations bounded per call)."""
+        self._instances.append(bound_operations(adapter, self.operation_timeout))
         return adapter
 
     def forget(self, adapter: Adapter) -> None:
@@ -123,9 +126,14 @@ class Harness:
     async def close_instances(self) -> None:
         """Close every tracked instance (all of them, then re-raise the first error)."""
         errors: list[BaseException] = []
+        bound = self.operation_timeout * 3 + 5
         for adapter in reversed(self._instances):
+            scope = asyncio.timeout(bound)
             try:
-                await asyncio.wait_for(adapter.close(), self.operation_timeout * 3 + 5)
+                async with scope:
+                    await adapter.close()
+            except TimeoutError as exc:
+                errors.append(HangError(f"close() did not return within {bound:g}s") if scope.expired() else exc)
             except Exception as exc:  # noqa: BLE001 - collected and re-raised below
                 errors.append(exc)
         self._instances.clear()

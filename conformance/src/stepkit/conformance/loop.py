@@ -21,6 +21,11 @@ class HangError(AssertionError):
     """An operation did not finish within the scenario's bound (the adapter hung)."""
 
 
+class UntranslatedTimeoutError(AssertionError):
+    """The coroutine raised a builtin ``TimeoutError``: an adapter leaked its driver's timeout
+    instead of raising ``AdapterUnavailableError`` (not a hang of the scenario)."""
+
+
 class LoopThread:
     """One event loop running forever on a daemon thread until :meth:`stop`."""
 
@@ -38,13 +43,22 @@ class LoopThread:
 
         Raises:
             HangError: it did not finish within ``timeout`` seconds (it is cancelled).
+            UntranslatedTimeoutError: it raised a builtin ``TimeoutError`` (an adapter leaked one).
         """
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
+        done, _ = concurrent.futures.wait([future], timeout)
+        if not done:
             future.cancel()
-            raise HangError(f"{what} did not finish within {timeout:g}s: an adapter operation hung") from None
+            raise HangError(f"{what} did not finish within {timeout:g}s: an adapter operation hung")
+        try:
+            return future.result()
+        except TimeoutError as exc:
+            # On Python >= 3.11 concurrent.futures.TimeoutError and asyncio.TimeoutError *are* the
+            # builtin: this one was raised inside the coroutine, not by the bound above.
+            raise UntranslatedTimeoutError(
+                f"{what}: the adapter raised an untranslated TimeoutError ({exc!r}); an adapter must "
+                "turn its driver's timeouts into AdapterUnavailableError (see stepkit.core.deadline)"
+            ) from exc
 
     def stop(self) -> None:
         """Cancel leftover tasks, stop the loop and join the thread. Idempotent."""
@@ -68,4 +82,4 @@ class LoopThread:
             self.loop.close()
 
 
-__all__ = ["HangError", "LoopThread"]
+__all__ = ["HangError", "LoopThread", "UntranslatedTimeoutError"]

@@ -74,7 +74,63 @@ def extract_counterexample(text: str) -> str:
                 capturing = False
                 continue
             picked.append(line.rstrip())
-    return "\n".join(dict.fromkeys(picked))
+    return "\n".join(line for section in _distinct_sections(picked) for line in fold_repeats(section))
+
+
+_SECTION_STARTS = (
+    "Falsifying example",
+    "Falsifying explicit example",
+    "Failing test case",
+    "You can reproduce this",
+    "@reproduce_failure",
+)
+
+
+def _distinct_sections(lines: list[str]) -> list[list[str]]:
+    """``lines`` cut where a report section starts; a section repeating an earlier one whole is dropped
+    (pytest may show Hypothesis' report twice, e.g. in the exception notes and the captured output)."""
+    sections: list[list[str]] = []
+    for line in lines:
+        if not sections or line.strip().startswith(_SECTION_STARTS):
+            sections.append([])
+        sections[-1].append(line)
+    distinct: list[list[str]] = []
+    for section in sections:
+        if section not in distinct:
+            distinct.append(section)
+    return distinct
+
+
+def fold_repeats(lines: list[str]) -> list[str]:
+    """``lines`` with every run of a whole block repeated back to back written once, plus its count.
+
+    Nothing is ever dropped silently: a step repeated four times in a row becomes
+    ``state.renew(...)  # x4``; a block of several lines repeated becomes the
+    block followed by ``# x3: the 2 lines above``. Lines that merely occur more
+    than once, apart, are all kept.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        best_size, best_count = 1, 1
+        for size in range(1, (len(lines) - i) // 2 + 1):
+            block = lines[i : i + size]
+            count = 1
+            while lines[i + count * size : i + (count + 1) * size] == block:
+                count += 1
+            if count > 1 and size * count > best_size * best_count:
+                best_size, best_count = size, count
+        block = lines[i : i + best_size]
+        if best_count == 1:
+            out.append(block[0])
+        elif best_size == 1:
+            out.append(f"{block[0]}  # x{best_count}")
+        else:
+            indent = block[0][: len(block[0]) - len(block[0].lstrip())]
+            out.extend(block)
+            out.append(f"{indent}# x{best_count}: the {best_size} lines above")
+        i += best_size * best_count
+    return out
 
 
 class Collector:
@@ -128,4 +184,13 @@ def fold(tests: list[TestResult]) -> CellResult:
     return CellResult("n/a", tests)
 
 
-__all__ = ["CellResult", "Collector", "Outcome", "Status", "TestResult", "extract_counterexample", "fold"]
+__all__ = [
+    "CellResult",
+    "Collector",
+    "Outcome",
+    "Status",
+    "TestResult",
+    "extract_counterexample",
+    "fold",
+    "fold_repeats",
+]

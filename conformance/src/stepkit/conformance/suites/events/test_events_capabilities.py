@@ -45,7 +45,16 @@ async def test_events_dlq_after_max_retries_and_redrive(harness: Harness) -> Non
                 return
             await asyncio.sleep(0.05)
 
-    await asyncio.wait_for(dead_lettered(), 15)
+    scope = asyncio.timeout(15)
+    try:
+        async with scope:
+            await dead_lettered()
+    except TimeoutError:
+        if not scope.expired():
+            raise
+        raise AssertionError(
+            f"the poisoned event was not dead-lettered within 15s (dlq_count: {counts[-1:]})"
+        ) from None
     await asyncio.sleep(SETTLE)
     assert await adapter.dlq_count("d", "g") == 1, "exactly the poisoned event is dead-lettered"
     assert recorder.delivery_count(poison.message_id) == max_retries + 1, (
