@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
 from typing import ClassVar
 
 from stepkit.conformance import ConformanceContext
-from stepkit.core import Capability, CronLock
+from stepkit.core import Capability, CronLock, CronLockInfo
 from stepkit.core.defaults.local_cron import LocalCronAdapter
 
 
@@ -53,6 +55,52 @@ class CrossProcessLiar(LocalCronAdapter):
     """Keeps locks in process memory but declares CROSS_PROCESS."""
 
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.FENCING, Capability.CROSS_PROCESS})
+
+
+class OwnerOnly(LocalCronAdapter):
+    """Treats a lock as private to the instance that took it: renew and release from another return False."""
+
+    async def _release_lock(self, lock: CronLock) -> bool:
+        return lock.instance_id == self.instance_id and await super()._release_lock(lock)
+
+    async def _renew_lock(self, lock: CronLock, ttl: float) -> bool:
+        return lock.instance_id == self.instance_id and await super()._renew_lock(lock, ttl)
+
+
+class ThreeRenewals(LocalCronAdapter):
+    """Like a lock library that allows only three extensions of one lock."""
+
+    renewals: ClassVar[Counter[str]] = Counter()
+
+    async def _renew_lock(self, lock: CronLock, ttl: float) -> bool:
+        if self.renewals[lock.lock_id] >= 3:
+            return False
+        renewed = await super()._renew_lock(lock, ttl)
+        self.renewals[lock.lock_id] += renewed
+        return renewed
+
+
+class ListsRecomputedExpiry(LocalCronAdapter):
+    """CORRECT: lists ``expires_at`` recomputed from a remaining TTL, 40 ms off the granted lock's
+    (as a backend storing only a TTL does); within the documented tolerance."""
+
+    async def _active_locks(self) -> list[CronLockInfo]:
+        return [
+            info.model_copy(update={"expires_at": info.expires_at + timedelta(milliseconds=40)})
+            for info in await super()._active_locks()
+        ]
+
+
+def owner_only(ctx: ConformanceContext) -> LocalCronAdapter:
+    return OwnerOnly(_config(ctx))
+
+
+def three_renewals(ctx: ConformanceContext) -> LocalCronAdapter:
+    return ThreeRenewals(_config(ctx))
+
+
+def lists_recomputed_expiry(ctx: ConformanceContext) -> LocalCronAdapter:
+    return ListsRecomputedExpiry(_config(ctx))
 
 
 def release_without_owner_check(ctx: ConformanceContext) -> LocalCronAdapter:

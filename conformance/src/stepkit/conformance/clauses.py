@@ -161,9 +161,16 @@ CLAUSES: dict[str, Clause] = {
         ),
         _c("cron.expiry", "a lock lapses after its ttl and can then be taken again"),
         _c("cron.release", "release frees only that lock_id; a stale holder cannot release; idempotent"),
-        _c("cron.renew", "renew_lock returns True only while the caller holds the lock"),
+        _c("cron.renew", "renew_lock returns True only while the caller holds the lock, any number of times in a row"),
+        _c(
+            "cron.bearer",
+            "a CronLock is a bearer credential: any instance of the namespace may renew or release it",
+        ),
         _c("cron.fencing", "the fencing token rises strictly with each acquisition", Capability.FENCING),
-        _c("cron.active_locks", "active_locks lists unexpired locks only"),
+        _c(
+            "cron.active_locks",
+            "active_locks lists unexpired locks only (expires_at within 0.5 s of the granted lock's)",
+        ),
         _c("cron.identifiers", "bad job names raise ValueError; distinct job names never collide"),
         _c("cron.namespaces", "different namespaces never share locks"),
         _c(
