@@ -205,7 +205,7 @@ def bench(session: nox.Session) -> None:
         "stepkit.conformance.services",
         "exec",
         "--services",
-        "redis,rabbitmq",
+        "redis,rabbitmq,kafka,postgres,mysql,dynamodb,sqs",
         "--",
         "python",
         "tools/run_benches.py",
