@@ -27,6 +27,8 @@ BROKEN: dict[str, dict[str, list[str]]] = {
         "tests.broken.state:cross_process_liar": ["state.cross_process"],
         "tests.broken.state:accepts_bad_config": ["state.construction"],
         "tests.broken.state:writes_before_size_check": ["state.size_limit"],
+        "tests.broken.state:pickled_keys": ["state.identifiers.opaque"],
+        "tests.broken.ttl_state:lazy_expiry": ["state.ttl"],
     },
     "streams": {
         "tests.broken.streams:unstable_query": ["streams.query.stable", "streams.query.order"],
@@ -50,7 +52,7 @@ BROKEN: dict[str, dict[str, list[str]]] = {
 }
 
 EXTRA_CORRECT: dict[str, list[str]] = {
-    "state": ["tests.broken.dict_state:sized_factory"],
+    "state": ["tests.broken.dict_state:sized_factory", "tests.broken.ttl_state:ttl_factory"],
     "cron": ["tests.broken.cron:lists_recomputed_expiry"],
 }
 """More correct adapters run with a kind's suite (e.g. one with a size limit, so ``state.size_limit`` passes)."""

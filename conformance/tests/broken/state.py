@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
+import pickle
 from typing import Any, ClassVar
 
 from stepkit.conformance import ConformanceContext
-from stepkit.core import Capability
+from stepkit.core import Capability, StateFilter, StateItem
 from stepkit.core.config import AdapterConfig
+from stepkit.core.filtering import matches
 from stepkit.core.protocols.state import UpdateFn, call_update_fn
 from tests.broken.dict_state import DictState, SizedDictState, build
 
@@ -116,6 +119,61 @@ class PartialSetMany(DictState):
     async def set_many(self, group_id: str, values: Any, *, ttl: float | None = None) -> None:
         for key, value in values.items():
             await self.set(group_id, key, value)
+
+
+_PICKLED: dict[str, dict[bytes, Any]] = {}
+
+
+class PickledKeys(DictState):
+    """Keys its store by ``pickle.dumps((group_id, key))``: pickle memoises a repeated object, so the
+    same str object as group and key pickles differently from two equal copies (one key split in two)."""
+
+    @property
+    def store(self) -> dict[bytes, Any]:
+        return _PICKLED.setdefault(self.config.namespace, {})
+
+    def entries(self) -> list[tuple[str, str, Any]]:
+        return [(*pickle.loads(raw), value) for raw, value in self.store.items()]
+
+    async def _get(self, group_id: str, key: str) -> Any:
+        return copy.deepcopy(self.store.get(pickle.dumps((group_id, key))))
+
+    async def _exists(self, group_id: str, key: str) -> bool:
+        return pickle.dumps((group_id, key)) in self.store
+
+    async def _keys(self, group_id: str) -> list[str]:
+        return [k for g, k, _ in self.entries() if g == group_id]
+
+    async def _group_ids(self) -> list[str]:
+        return list(dict.fromkeys(g for g, _, _ in self.entries()))
+
+    async def _get_group(self, group_id: str) -> dict[str, Any]:
+        return {k: copy.deepcopy(v) for g, k, v in self.entries() if g == group_id}
+
+    async def _items(self, group_id: str | None, filters: list[StateFilter]) -> list[StateItem]:
+        return [
+            StateItem(group_id=g, key=k, value=copy.deepcopy(v))
+            for g, k, v in self.entries()
+            if (group_id is None or g == group_id) and matches(v, filters)
+        ]
+
+    async def _set(self, group_id: str, key: str, value: Any, ttl: float | None) -> None:
+        self.store[pickle.dumps((group_id, key))] = copy.deepcopy(value)
+
+    async def _set_many(self, group_id: str, values: dict[str, Any], ttl: float | None) -> None:
+        for key, value in values.items():
+            await self._set(group_id, key, value, ttl)
+
+    async def _delete(self, group_id: str, key: str) -> Any:
+        return self.store.pop(pickle.dumps((group_id, key)), None)
+
+    async def _clear(self, group_id: str) -> None:
+        for raw in [raw for raw in self.store if pickle.loads(raw)[0] == group_id]:
+            del self.store[raw]
+
+
+def pickled_keys(ctx: ConformanceContext) -> DictState:
+    return build(PickledKeys, ctx)
 
 
 def prefix_clear(ctx: ConformanceContext) -> DictState:

@@ -57,7 +57,11 @@ CLAUSES: dict[str, Clause] = {
         _c("state.null", "set(g, k, None) stores null: exists is True and get is None"),
         _c("state.serialization", "non-JSON values raise a serialization error before anything is written"),
         _c("state.identifiers.invalid", "a bad identifier (empty, too long) raises ValueError naming the rule"),
-        _c("state.identifiers.opaque", "identifiers never collide and are never used as patterns"),
+        _c(
+            "state.identifiers.opaque",
+            "identifiers never collide, are never used as patterns and are compared by value "
+            "(equal but distinct str objects name one entry)",
+        ),
         _c("state.get_many", "get_many keeps the order of keys, None for missing"),
         _c("state.set_many", "set_many is applied in full, or not at all on error"),
         _c("state.keys", "keys and group_ids have set semantics and stay within their group/namespace"),
@@ -71,7 +75,12 @@ CLAUSES: dict[str, Clause] = {
             "update() is linearizable: N increments over M instances give exactly N",
             Capability.ATOMIC_UPDATE,
         ),
-        _c("state.ttl", "set(..., ttl=) expires the entry", Capability.TTL),
+        _c(
+            "state.ttl",
+            "set(..., ttl=) expires the entry; once expired it is gone from every read "
+            "(get, exists, get_many, keys, group_ids, get_group, items)",
+            Capability.TTL,
+        ),
         _c("state.size_limit", _SIZE_LIMIT.format(done="written")),
         _c(
             "state.cross_process",

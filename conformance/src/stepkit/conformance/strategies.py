@@ -45,9 +45,20 @@ LONGEST_IDENTIFIER = "🦄" * 255 + "x"
 """256 code points, 1021 UTF-8 bytes: the longest valid identifier."""
 
 
+def fresh_copy(text: str) -> str:
+    """A ``str`` equal to ``text`` that is, wherever CPython allows, a distinct object (``a == b``,
+    ``a is not b``): adapters must compare identifiers by value, never by identity or by a
+    serialisation that remembers identity (``pickle`` memoises repeated objects)."""
+    copy = "".join([text[:1], text[1:]])
+    assert copy == text
+    return copy
+
+
 def identifiers(pool: tuple[str, ...] = NASTY_IDENTIFIERS) -> st.SearchStrategy[str]:
-    """Mostly the nasty pool (so operations collide), sometimes arbitrary unicode (1..40 chars)."""
-    return st.one_of(st.sampled_from(pool), st.text(min_size=1, max_size=40))
+    """Mostly the nasty pool (so operations collide), sometimes arbitrary unicode (1..40 chars);
+    about half of the draws are fresh equal copies (:func:`fresh_copy`) rather than the pool's objects."""
+    drawn = st.one_of(st.sampled_from(pool), st.text(min_size=1, max_size=40))
+    return st.tuples(drawn, st.booleans()).map(lambda pair: fresh_copy(pair[0]) if pair[1] else pair[0])
 
 
 def json_scalars() -> st.SearchStrategy[Any]:
@@ -84,6 +95,7 @@ def json_objects() -> st.SearchStrategy[dict[str, Any]]:
 
 __all__ = [
     "LONGEST_IDENTIFIER",
+    "fresh_copy",
     "NASTY_IDENTIFIERS",
     "identifiers",
     "json_objects",
