@@ -166,7 +166,7 @@ BAD_STEPS = {
         'config = {"type": "api", "name": "Health", "path": "/health", "method": "POST"}\n'
         "async def handler(r, c): pass\n",
         "Health",
-        "api path /health is reserved",
+        "api paths /health and /health/... are reserved",
     ),
     "api_bad_schema": (
         'config = {"type": "api", "name": "Schema", "path": "/s", "method": "POST", "bodySchema": {"type": "object"}}\n'
@@ -246,3 +246,18 @@ def test_noop_needs_no_handler(tmp_path: Path) -> None:
     [step] = load_steps(app)
     assert step.handler is None
     assert step.trigger() == "none"
+
+
+def test_routes_differing_only_in_parameter_names_are_duplicates(tmp_path: Path) -> None:
+    api = 'config = {"type": "api", "name": "{n}", "path": "{p}", "method": "GET"}\nasync def handler(r, c): pass\n'
+    app = write_app(
+        tmp_path,
+        {
+            "steps/a_step.py": api.replace("{n}", "ById").replace("{p}", "/items/{id}"),
+            "steps/b_step.py": api.replace("{n}", "ByKey").replace("{p}", "/items/{key:str}"),
+            "steps/c_step.py": api.replace("{n}", "Nested").replace("{p}", "/items/{id}/parts"),
+        },
+    )
+    [problem] = problems(app)
+    assert "b_step.py: step 'ByKey' duplicate api route GET /items/{key:str}; already served by step 'ById'" in problem
+    assert "as GET /items/{id} (parameter names do not tell routes apart)" in problem

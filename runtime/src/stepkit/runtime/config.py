@@ -80,6 +80,12 @@ class RuntimeSettings(BaseModel):
     * ``STEPKIT_MAX_CLOCK_SKEW_SECONDS``: the largest skew between instances (default 2).
     * ``STEPKIT_SHUTDOWN_TIMEOUT_SECONDS``: bound on finishing in-flight work at shutdown.
     * ``STEPKIT_LOG_LEVEL``: runtime log level (default INFO).
+    * ``STEPKIT_MAX_REQUEST_BYTES``: largest HTTP request body accepted (default 1 MiB); larger gets 413.
+    * ``STEPKIT_OUTAGE_BUDGET_SECONDS``: how long an event handler that hits an unavailable
+      backend is retried in place (default 120) before the failure counts as a delivery failure.
+    * ``STEPKIT_HEALTH_TIMEOUT_SECONDS``: bound on each adapter check of ``/health/ready`` (default 2).
+    * ``STEPKIT_IDEMPOTENCY_LEASE_SECONDS``: how long an unfinished request holds its
+      ``Idempotency-Key`` before a retry may take it over (default 60).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -88,6 +94,10 @@ class RuntimeSettings(BaseModel):
     max_clock_skew_seconds: float = Field(default=2.0, ge=0, le=600)
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0, le=3600)
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+    max_request_bytes: int = Field(default=1024 * 1024, gt=0, le=1024**3)
+    outage_budget_seconds: float = Field(default=120.0, ge=0, le=86400)
+    health_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    idempotency_lease_seconds: float = Field(default=60.0, gt=0, le=86400)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RuntimeSettings:

@@ -5,6 +5,12 @@ scheduler; :meth:`Runtime.begin_shutdown` stops taking work (no new cron
 ticks, no new deliveries, HTTP answers 503); :meth:`Runtime.stop` then lets
 in-flight handlers finish within ``shutdown_timeout_seconds``, cancels what is
 left and closes the adapters. Both are idempotent.
+
+An event adapter whose queues live in this process (one that has a
+``drain(timeout)`` method, like the default ``inprocess``) is not unsubscribed
+at :meth:`Runtime.begin_shutdown`: its queued events would die with the
+process. :meth:`Runtime.stop` drains it within the shutdown bound instead,
+and logs at ERROR how many events were left.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import asyncio
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from stepkit.core.adapter import Adapter
 from stepkit.runtime.config import Adapters, RuntimeSettings, adapter_name_of, resolve_adapters
@@ -33,6 +39,15 @@ from stepkit.runtime.validation import load_steps
 _log = runtime_logger("runtime")
 
 
+@runtime_checkable
+class DrainableEvents(Protocol):
+    """An event adapter whose queues die with the process, so shutdown drains them."""
+
+    async def drain(self, timeout: float) -> int:
+        """Consume until empty or ``timeout``; returns how many events were left."""
+        ...
+
+
 def cron_job(step: Step, services: Services) -> CronJob:
     """The scheduler job running a cron step's ``handler(ctx)`` in a new trace per tick."""
     assert isinstance(step.config, CronStepConfig)
@@ -45,9 +60,11 @@ def cron_job(step: Step, services: Services) -> CronJob:
     return CronJob(step.name, step.config.expression, run)
 
 
-async def adapter_healthy(adapter: Adapter) -> bool:
-    """The adapter's ``is_healthy()``, bounded by its operation timeout (+1 s); never raises."""
+async def adapter_healthy(adapter: Adapter, bound: float | None = None) -> bool:
+    """The adapter's ``is_healthy()`` within its operation timeout (+1 s) or ``bound``, if smaller; never raises."""
     timeout = float(getattr(adapter.config, "operation_timeout", 5.0)) + 1.0
+    if bound is not None:
+        timeout = min(timeout, bound)
     try:
         async with asyncio.timeout(timeout):
             return await adapter.is_healthy()
@@ -79,7 +96,9 @@ class Runtime:
             streams=Streams(adapters.streams),
             instance_id=self.instance_id,
         )
-        self.subscriptions = EventSubscriptions(adapters.events, steps, self.services, self.inflight)
+        self.subscriptions = EventSubscriptions(
+            adapters.events, steps, self.services, self.inflight, self.settings.outage_budget_seconds
+        )
         jobs = [cron_job(step, self.services) for step in steps if isinstance(step.config, CronStepConfig)]
         self.scheduler = CronScheduler(
             adapters.cron,
@@ -134,7 +153,8 @@ class Runtime:
         self._shutdown_begun = True
         self.accepting = False
         self.scheduler.stop_scheduling()
-        await self.subscriptions.stop()
+        if not isinstance(self.adapters.events, DrainableEvents):
+            await self.subscriptions.stop()
 
     async def stop(self) -> None:
         """Finish in-flight handlers within the bound, cancel the rest, close adapters. Idempotent."""
@@ -145,16 +165,34 @@ class Runtime:
         timeout = self.settings.shutdown_timeout_seconds
         await self.begin_shutdown()
         await self.scheduler.stop(max(0.0, timeout - (time.monotonic() - started)))
+        events = self.adapters.events
+        if isinstance(events, DrainableEvents) and self._started:
+            left = await events.drain(max(0.0, timeout - (time.monotonic() - started)))
+            if left:
+                _log.error(
+                    "shutdown bound reached with in-process events unhandled; they are lost with this process",
+                    extra={"count": left, "bound_seconds": timeout},
+                )
+            await self.subscriptions.stop()
         drained = await self.inflight.drain(max(0.0, timeout - (time.monotonic() - started)))
         if not drained:
             _log.error("shutdown bound reached with handlers still running", extra={"count": self.inflight.count})
         await self.adapters.close()
         _log.info("runtime stopped", extra={"instance": self.instance_id})
 
+    def liveness(self) -> dict[str, Any]:
+        """``{"status": "alive", "instance", "accepting"}``: the process serves; no backend is asked."""
+        return {"status": "alive", "instance": self.instance_id, "accepting": self.accepting}
+
     async def health(self) -> dict[str, Any]:
-        """``{"status": "ok"|"degraded", "instance": ..., "adapters": {kind: {name, healthy}}}``."""
+        """``{"status": "ok"|"degraded", "accepting", "instance", "adapters": {kind: {adapter, healthy}}}``.
+
+        Answers within ``health_timeout_seconds``: the adapters are checked
+        concurrently, each bounded; one that does not answer in time is unhealthy.
+        """
         kinds = self.adapters.by_kind()
-        results = await asyncio.gather(*(adapter_healthy(adapter) for adapter in kinds.values()))
+        bound = self.settings.health_timeout_seconds
+        results = await asyncio.gather(*(adapter_healthy(adapter, bound) for adapter in kinds.values()))
         report = {
             kind: {"adapter": adapter_name_of(adapter), "healthy": ok}
             for (kind, adapter), ok in zip(kinds.items(), results, strict=True)

@@ -128,8 +128,10 @@ class ApiStepConfig(_StepBase):
     def _path_is_absolute(cls, value: str) -> str:
         if not value.startswith("/"):
             raise ValueError(f"api path must start with '/', got {value!r}")
-        if value.rstrip("/") == RESERVED_PATH:
-            raise ValueError(f"api path {RESERVED_PATH} is reserved for the runtime's health endpoint")
+        if value.rstrip("/") == RESERVED_PATH or value.startswith(f"{RESERVED_PATH}/"):
+            raise ValueError(
+                f"api paths {RESERVED_PATH} and {RESERVED_PATH}/... are reserved for the runtime's health endpoints"
+            )
         return value
 
     @field_validator("method")

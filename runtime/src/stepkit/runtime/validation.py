@@ -17,6 +17,7 @@ once, or returns every step.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -93,20 +94,41 @@ def build_step(file: Path, module: ModuleType) -> Step | list[StepProblem]:
     return Step(config=config, handler=handler, file=file)
 
 
+_PARAMETER = re.compile(r"\{[^{}:]+(:[^{}]*)?\}")
+
+
+def route_shape(path: str) -> str:
+    """``path`` with every parameter name dropped: ``/items/{id}`` and ``/items/{key}`` share a shape.
+
+    Two routes of one method with the same shape match the same requests, so
+    only the first would ever run. Converters are dropped too (``{id:int}``
+    also matches what ``{id}`` matches).
+    """
+    return _PARAMETER.sub("{}", path)
+
+
 def check_unique(steps: list[Step]) -> list[StepProblem]:
-    """Duplicate step names, and api steps sharing a method and path."""
+    """Duplicate step names, and api steps whose method and path shape collide.
+
+    Paths that differ only in parameter names (``/items/{id}`` vs ``/items/{key}``) collide.
+    """
     problems: list[StepProblem] = []
     names: dict[str, Path] = {}
-    routes: dict[tuple[str, str], Step] = {}
+    routes: dict[tuple[str, str], tuple[Step, str]] = {}
     for step in steps:
         first = names.setdefault(step.name, step.file)
         if first != step.file:
             problems.append(StepProblem(step.file, step.name, f"duplicate step name; already defined in {first}"))
         if isinstance(step.config, ApiStepConfig):
-            route = (step.config.method, step.config.path)
-            other = routes.setdefault(route, step)
+            method, path = step.config.method, step.config.path
+            other, other_path = routes.setdefault((method, route_shape(path)), (step, path))
             if other is not step:
-                rule = f"duplicate api route {route[0]} {route[1]}; already served by step {other.name!r}"
+                same = (
+                    ""
+                    if other_path == path
+                    else f" as {method} {other_path} (parameter names do not tell routes apart)"
+                )
+                rule = f"duplicate api route {method} {path}; already served by step {other.name!r}{same}"
                 problems.append(StepProblem(step.file, step.name, rule))
     return problems
 
@@ -135,4 +157,12 @@ def load_steps(app_dir: Path) -> list[Step]:
     return validate_steps(discover(app_dir))
 
 
-__all__ = ["StepProblem", "StepValidationError", "build_step", "check_unique", "load_steps", "validate_steps"]
+__all__ = [
+    "StepProblem",
+    "StepValidationError",
+    "build_step",
+    "check_unique",
+    "load_steps",
+    "route_shape",
+    "validate_steps",
+]

@@ -5,6 +5,8 @@ Guarantees:
 * At most ``concurrency`` handlers of this subscription run at once.
 * Each claimed event is acked when the handler returns, failed (redelivered
   with backoff, or dead-lettered) when it raises or is cancelled.
+* :meth:`Consumer.drain` keeps consuming until the group queue is empty
+  (nothing queued, delayed or in flight) or a deadline passes.
 * :meth:`Consumer.stop` claims nothing more, lets running handlers finish for
   up to ``drain_timeout`` seconds, then cancels the rest, whose events go
   back to the group queue. Unclaimed events stay in the queue for other
@@ -42,6 +44,11 @@ class Consumer:
         self._stopping = False
         queue.attach(member, self._wake, config)
         self._dispatcher = self._loop.create_task(self._dispatch())
+
+    @property
+    def queue(self) -> GroupQueue:
+        """The group queue this consumer claims from."""
+        return self._queue
 
     @property
     def in_flight(self) -> int:
@@ -95,6 +102,22 @@ class Consumer:
             self._queue.fail(message)
         self._running -= 1
         self._wakeup.set()
+
+    async def drain(self, deadline: float) -> bool:
+        """Keep consuming until the queue is empty; False if the loop time ``deadline`` came first.
+
+        The consumer keeps claiming meanwhile (unless stopped), so queued,
+        delayed and retried events of the group get their turn.
+        """
+        while True:
+            queued, in_flight = self._queue.backlog()
+            if queued == 0 and in_flight == 0:
+                return True
+            left = deadline - self._loop.time()
+            if left <= 0 or self._stopping:
+                return False
+            self._wakeup.set()
+            await asyncio.sleep(min(0.02, left))
 
     async def stop(self, drain_timeout: float) -> None:
         """Stop claiming, drain in-flight handlers (bounded), requeue what is cut off. Idempotent."""

@@ -150,6 +150,17 @@ class GroupQueue:
         self._wake_all()
         return dead
 
+    def members(self) -> int:
+        """How many members are attached now."""
+        with self._lock:
+            return len(self._wakers)
+
+    def backlog(self) -> tuple[int, int]:
+        """``(queued, in_flight)``: events waiting (visible, delayed or behind a FIFO head) and being handled."""
+        with self._lock:
+            waiting = sum(len(group) for group in self._fifo_waiting.values())
+            return len(self._ready) + waiting, len(self._in_flight)
+
     def dlq_count(self) -> int:
         """How many events are dead-lettered."""
         with self._lock:

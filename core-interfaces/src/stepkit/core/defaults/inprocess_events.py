@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -16,6 +17,8 @@ from stepkit.core.defaults.memory_config import InProcessEventsConfig
 from stepkit.core.json_codec import check_json
 from stepkit.core.models.events import Event, QueueConfig
 from stepkit.core.protocols.events import EventAdapter, EventHandler, Subscription
+
+logger = logging.getLogger("stepkit.core.defaults.events")
 
 
 class InProcessEventAdapter(EventAdapter):
@@ -46,6 +49,10 @@ class InProcessEventAdapter(EventAdapter):
     * Clean stops: ``unsubscribe``/``close`` stop claiming, let in-flight
       handlers finish for up to ``drain_timeout`` seconds, then cancel them and
       requeue their events. Queued events are never dropped.
+    * :meth:`drain` (for a process about to exit, e.g. on SIGTERM): keeps
+      consuming until the queues of this adapter's subscriptions are empty or
+      the timeout passes, and logs at ERROR how many events were left.
+      ``close`` logs at ERROR what stays queued in a group left with no member.
 
     Nothing survives the process. Subscriptions run on the event loop they
     were made on.
@@ -92,9 +99,45 @@ class InProcessEventAdapter(EventAdapter):
         queue = self._broker.find(topic, subscriber)
         return 0 if queue is None else queue.redrive()
 
+    async def drain(self, timeout: float) -> int:
+        """Keep consuming until every queue this adapter subscribes to is empty, or ``timeout`` seconds pass.
+
+        Returns how many events were still queued or in flight at the end
+        (0 = everything was handled); a non-zero count is logged at ERROR per
+        group, naming the topic and the subscriber.
+        """
+        consumers = list(self._consumers.values())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, timeout)
+        await asyncio.gather(*(consumer.drain(deadline) for consumer in consumers))
+        left = 0
+        for queue in {id(consumer.queue): consumer.queue for consumer in consumers}.values():
+            queued, in_flight = queue.backlog()
+            if queued or in_flight:
+                left += queued + in_flight
+                logger.error(
+                    "drain bound of %gs reached: group %r on topic %r still has %d queued and %d in-flight event(s)",
+                    timeout,
+                    queue.subscriber,
+                    queue.topic,
+                    queued,
+                    in_flight,
+                )
+        return left
+
     async def _close(self) -> None:
         consumers, self._consumers = list(self._consumers.values()), {}
         await asyncio.gather(*(consumer.stop(self._drain_timeout) for consumer in consumers))
+        for queue in {id(consumer.queue): consumer.queue for consumer in consumers}.values():
+            queued, in_flight = queue.backlog()
+            if queue.members() == 0 and (queued or in_flight):
+                logger.error(
+                    "closed with %d event(s) of group %r on topic %r still queued and no member left to handle them; "
+                    "they are lost when this process exits",
+                    queued + in_flight,
+                    queue.subscriber,
+                    queue.topic,
+                )
 
 
 __all__ = ["InProcessEventAdapter"]

@@ -1,34 +1,52 @@
-"""The ASGI app: one route per API step, plus ``GET /health``.
+"""The ASGI app: one route per API step, plus the health endpoints.
 
 Guarantees:
 
-* A body that is not JSON, or does not match the step's ``bodySchema``,
-  gets ``400`` with the list of errors; the handler does not run.
-* A handler that raises, or returns something other than
-  ``{"status": int, "body"?: ..., "headers"?: {...}}``, gets ``500`` with
-  ``{"error": "internal server error", "trace_id": ...}``; the stack trace goes
-  to the log, never to the client.
-* Every response carries ``traceparent`` and ``x-trace-id``; an incoming
+* A body over ``STEPKIT_MAX_REQUEST_BYTES`` gets ``413``; a body that is not
+  strict JSON (NaN/Infinity included), nested too deeply, or not matching the
+  step's ``bodySchema`` gets ``400`` with the list of errors; the handler does not run.
+* A handler's exception maps to a status by :mod:`stepkit.runtime.http.errors`:
+  an unavailable backend ``503`` with ``Retry-After``, a value over an
+  adapter's limit ``413``, data an adapter refuses ``400``, anything else
+  ``500`` (the stack trace goes to the log, never to the client). So does a
+  result other than ``{"status": int, "body"?: ..., "headers"?: {...}}`` (500).
+* Every response, Starlette's own 404/405 included, is JSON with
+  ``trace_id`` and carries ``traceparent`` and ``x-trace-id``; an incoming
   ``traceparent`` is continued, so one request is one trace across instances.
+* ``Idempotency-Key`` requests run the handler once per key (see
+  :mod:`stepkit.runtime.http.idempotency`).
 * While shutting down, new requests get ``503``.
-* ``GET /health`` reports each adapter's health: ``200`` when all are healthy, else ``503``.
+* Health: ``GET /health/live`` (liveness: 200 while the process serves),
+  ``GET /health/ready`` (readiness: 200 while the instance takes work; a
+  backend outage is reported, not turned into 503, so routes that do not need
+  that backend keep their traffic), ``GET /health`` (200 only when every
+  adapter is healthy). Each adapter check is bounded by ``STEPKIT_HEALTH_TIMEOUT_SECONDS``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from stepkit.core.json_codec import dumps
+from stepkit.runtime.http.body import BadRequest, read_body
+from stepkit.runtime.http.errors import RETRY_AFTER_SECONDS, error_response, response_for_exception
+from stepkit.runtime.http.idempotency import (
+    HEADER,
+    REPLAYED_HEADER,
+    IdempotencyKeyError,
+    IdempotencyStore,
+    check_key,
+    fingerprint,
+)
 from stepkit.runtime.http.request import ApiRequest
+from stepkit.runtime.http.response import HandlerResponse, check_result
 from stepkit.runtime.log import runtime_logger
 from stepkit.runtime.runtime import Runtime
 from stepkit.runtime.step import Step
@@ -38,59 +56,19 @@ from stepkit.runtime.tracing import TraceContext, child_of
 _log = runtime_logger("http")
 
 
-class _BadRequest(Exception):
-    def __init__(self, body: dict[str, Any]) -> None:
-        super().__init__(body.get("error"))
-        self.body = body
-
-
-def _trace_headers(trace: TraceContext) -> dict[str, str]:
-    return {"traceparent": trace.traceparent, "x-trace-id": trace.trace_id}
-
-
-async def _read_body(request: Request, config: ApiStepConfig) -> tuple[Any, BaseModel | None]:
-    raw = await request.body()
-    body: Any = None
-    if raw.strip():
-        try:
-            body = json.loads(raw)
-        except ValueError as exc:
-            raise _BadRequest({"error": "request body is not valid JSON", "detail": str(exc)}) from None
-    if config.body_schema is None:
-        return body, None
-    try:
-        model = config.body_schema.model_validate(body)
-    except ValidationError as exc:
-        errors = [
-            {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
-            for err in exc.errors(include_url=False, include_context=False, include_input=False)
-        ]
-        raise _BadRequest({"error": "request body does not match the schema", "errors": errors}) from None
-    return body, model
-
-
-def _response(result: Any, trace: TraceContext) -> Response:
-    status = result.get("status") if isinstance(result, Mapping) else None
-    if not isinstance(result, Mapping) or not isinstance(status, int) or isinstance(status, bool):
-        raise TypeError(f"handler must return {{'status': int, 'body': ..., 'headers'?: dict}}, got {result!r}")
-    unknown = sorted(set(result) - {"status", "body", "headers"})
-    if unknown:
-        raise TypeError(f"handler response has unknown keys {unknown}")
-    if not 100 <= status <= 599:
-        raise TypeError(f"handler response status {status} is not an HTTP status")
-    headers = result.get("headers") or {}
-    pairs = headers.items() if isinstance(headers, Mapping) else []
-    if not isinstance(headers, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
-        raise TypeError("handler response headers must be a dict of str to str")
-    body = result.get("body")
-    if isinstance(body, BaseModel):
-        body = body.model_dump(mode="json")
-    content = dumps(body, "response body").encode("utf-8")
-    return Response(
-        content,
-        status_code=status,
-        headers={**headers, **_trace_headers(trace)},
-        media_type=headers.get("content-type", "application/json"),
+def _api_request(request: Request, body: Any, model: Any) -> ApiRequest:
+    return ApiRequest(
+        body=body,
+        path_params={key: str(value) for key, value in request.path_params.items()},
+        query_params={
+            key: values[0] if len(values) == 1 else values
+            for key in request.query_params
+            for values in [request.query_params.getlist(key)]
+        },
+        headers=dict(request.headers),
+        method=request.method,
+        path=request.url.path,
+        model=model,
     )
 
 
@@ -100,51 +78,83 @@ def step_endpoint(step: Step, runtime: Runtime) -> Any:
     assert isinstance(config, ApiStepConfig)
     assert step.handler is not None
     handler = step.handler
+    store = IdempotencyStore(runtime.adapters.state, runtime.settings.idempotency_lease_seconds)
+
+    async def run(request: Request, body: Any, model: Any, trace: TraceContext) -> HandlerResponse | Response:
+        ctx = runtime.services.context(step, trace)
+        try:
+            return check_result(await handler(_api_request(request, body, model), ctx))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error response
+            return response_for_exception(exc, trace, _log, step.name)
+
+    async def run_once(request: Request, key: str, raw: bytes, body: Any, model: Any, trace: TraceContext) -> Response:
+        outcome = await store.begin(step.name, key, fingerprint(request.method, request.url.path, raw))
+        if outcome.kind == "replay":
+            assert outcome.response is not None
+            return HandlerResponse.from_record(outcome.response).render(trace, {REPLAYED_HEADER: "true"})
+        if outcome.kind == "busy":
+            headers = {"retry-after": str(RETRY_AFTER_SECONDS)}
+            return error_response(409, "a request with this Idempotency-Key is still running", trace, headers=headers)
+        if outcome.kind == "mismatch":
+            return error_response(422, "this Idempotency-Key was used for a different request", trace)
+        result = await run(request, body, model, trace)
+        if isinstance(result, HandlerResponse) and result.status < 500:
+            await store.complete(outcome, result.record())
+            return result.render(trace)
+        await store.release(outcome)
+        return result.render(trace) if isinstance(result, HandlerResponse) else result
 
     async def endpoint(request: Request) -> Response:
         trace = child_of(request.headers.get("traceparent"))
         if not runtime.accepting:
-            return JSONResponse({"error": "shutting down"}, status_code=503, headers=_trace_headers(trace))
+            return error_response(503, "shutting down", trace, headers={"retry-after": str(RETRY_AFTER_SECONDS)})
         async with runtime.inflight.track():
             try:
-                body, model = await _read_body(request, config)
-            except _BadRequest as bad:
-                return JSONResponse({**bad.body, "trace_id": trace.trace_id}, 400, headers=_trace_headers(trace))
-            api_request = ApiRequest(
-                body=body,
-                path_params={key: str(value) for key, value in request.path_params.items()},
-                query_params={
-                    key: values[0] if len(values) == 1 else values
-                    for key in request.query_params
-                    for values in [request.query_params.getlist(key)]
-                },
-                headers=dict(request.headers),
-                method=request.method,
-                path=request.url.path,
-                model=model,
-            )
-            ctx = runtime.services.context(step, trace)
-            try:
-                return _response(await handler(api_request, ctx), trace)
-            except Exception:  # noqa: BLE001 - any handler failure is a logged 500, never a leak
-                _log.exception("api handler failed", extra={"step": step.name, "trace_id": trace.trace_id})
-                return JSONResponse(
-                    {"error": "internal server error", "trace_id": trace.trace_id},
-                    status_code=500,
-                    headers=_trace_headers(trace),
-                )
+                raw, body, model = await read_body(request, config, runtime.settings.max_request_bytes)
+                key = request.headers.get(HEADER)
+                if key is None:
+                    result = await run(request, body, model, trace)
+                    return result.render(trace) if isinstance(result, HandlerResponse) else result
+                return await run_once(request, check_key(key), raw, body, model, trace)
+            except BadRequest as bad:
+                return error_response(bad.status, bad.body.pop("error"), trace, **bad.body)
+            except IdempotencyKeyError as exc:
+                return error_response(400, str(exc), trace)
+            except Exception as exc:  # noqa: BLE001 - e.g. the idempotency store is unreachable
+                return response_for_exception(exc, trace, _log, step.name)
 
     return endpoint
 
 
-def build_app(runtime: Runtime, *, manage_lifecycle: bool = True) -> Starlette:
-    """The ASGI app for ``runtime``; with ``manage_lifecycle`` its lifespan starts and stops the runtime."""
+def _health_routes(runtime: Runtime) -> list[Route]:
+    async def live(_: Request) -> Response:
+        return JSONResponse(runtime.liveness())
+
+    async def ready(_: Request) -> Response:
+        report = await runtime.health()
+        return JSONResponse(report, status_code=200 if report["accepting"] else 503)
 
     async def health(_: Request) -> Response:
         report = await runtime.health()
         return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
-    routes = [Route("/health", health, methods=["GET"])]
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/health/live", live, methods=["GET"]),
+        Route("/health/ready", ready, methods=["GET"]),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (404, 405, ...) as JSON with the trace id."""
+    assert isinstance(exc, HTTPException)
+    trace = child_of(request.headers.get("traceparent"))
+    return error_response(exc.status_code, str(exc.detail), trace, headers=exc.headers)
+
+
+def build_app(runtime: Runtime, *, manage_lifecycle: bool = True) -> Starlette:
+    """The ASGI app for ``runtime``; with ``manage_lifecycle`` its lifespan starts and stops the runtime."""
+    routes = _health_routes(runtime)
     for step in runtime.steps:
         if isinstance(step.config, ApiStepConfig):
             endpoint = step_endpoint(step, runtime)
@@ -160,7 +170,7 @@ def build_app(runtime: Runtime, *, manage_lifecycle: bool = True) -> Starlette:
             if manage_lifecycle:
                 await runtime.stop()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
     app.state.runtime = runtime
     return app
 
