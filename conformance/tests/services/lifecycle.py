@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
-from service_clients import roundtrip
+from service_clients import HeldConnection, roundtrip
 
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
@@ -64,3 +64,26 @@ def run_lifecycle(provider: ServiceProvider, name: str, timings: list[tuple[str,
         handle.close()
     assert handle.state == "closed"
     assert refuses_connections(ep.host, ep.port)
+
+
+def run_held_connection(provider: ServiceProvider, name: str) -> None:
+    """A connection opened BEFORE pause (as a pool holds it) gets no answer while the server is
+    paused, and the server answers new clients again after unpause."""
+    handle = provider.get(name, dedicated=True)
+    try:
+        held = HeldConnection(handle.endpoint, FAIL_TIMEOUT)
+        try:
+            handle.pause()
+            try:
+                held.request()
+            except Exception:  # noqa: BLE001 - any failure (a timeout) is what pause must cause
+                pass
+            else:
+                raise AssertionError(f"{name}: a connection opened before pause still answered while paused")
+            finally:
+                handle.unpause()
+        finally:
+            held.close()
+        roundtrip(handle.endpoint)
+    finally:
+        handle.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import aio_pika
@@ -146,3 +147,88 @@ ROUNDTRIPS: dict[str, Callable[[ServiceEndpoint, float], None]] = {
 def roundtrip(ep: ServiceEndpoint, timeout: float = 5.0) -> None:
     """Do one real request against ``ep`` with a real client; raise if it fails or takes too long."""
     ROUNDTRIPS[ep.name](ep, timeout)
+
+
+async def _open_channel(connection: aio_pika.abc.AbstractConnection) -> aio_pika.abc.AbstractChannel:
+    return await connection.channel()
+
+
+async def _start_producer(bootstrap: str) -> AIOKafkaProducer:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    return producer
+
+
+class HeldConnection:
+    """One client connection opened now and kept (like a pool's), for requests made later.
+
+    Every request over it gives up after ``timeout`` seconds. ``request()`` sends one request over
+    that same connection and raises when it fails or gets no answer in time; ``close()`` never
+    raises.
+    """
+
+    def __init__(self, ep: ServiceEndpoint, timeout: float) -> None:
+        self.endpoint = ep
+        self.timeout = timeout
+        self._runner = asyncio.Runner()
+        self._closers: list[Callable[[], object]] = [self._runner.close]
+        self._request = self._open(ep)
+        self.request()
+
+    def _async(self, make: Callable[[], Awaitable[object]]) -> Callable[[], None]:
+        def run() -> None:
+            self._runner.run(asyncio.wait_for(make(), self.timeout))
+
+        return run
+
+    def _later(self, close: Callable[[], Awaitable[object]]) -> None:
+        self._closers.insert(0, lambda: self._runner.run(asyncio.wait_for(close(), 2)))
+
+    def _open(self, ep: ServiceEndpoint) -> Callable[[], None]:
+        timeout = self.timeout
+        if ep.name == "redis":
+            client = redis.Redis.from_url(ep.url, single_connection_client=True, socket_timeout=timeout)
+            self._closers.insert(0, client.close)
+            return lambda: client.ping() and None
+        if ep.name == "postgres":
+            conn = self._runner.run(asyncpg.connect(ep.url, timeout=timeout))
+            self._later(lambda: conn.close(timeout=1))
+            return self._async(lambda: conn.fetchval("SELECT 1"))
+        if ep.name == "mysql":
+            parts = urlsplit(ep.url)
+            mysql = pymysql.connect(
+                host=ep.host, port=ep.port, user=parts.username, password=parts.password or "",
+                database=parts.path.lstrip("/"), connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout,
+            )  # fmt: skip
+            self._closers.insert(0, mysql.close)
+
+            def select() -> None:
+                with mysql.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                    assert cursor.fetchone() == (1,)
+
+            return select
+        if ep.name == "rabbitmq":
+            amqp = self._runner.run(aio_pika.connect(ep.url, timeout=timeout))
+            channel = self._runner.run(_open_channel(amqp))
+            self._later(amqp.close)
+            return self._async(lambda: channel.declare_queue(f"held-{uuid.uuid4().hex}", auto_delete=True))
+        if ep.name == "kafka":
+            producer = self._runner.run(_start_producer(f"{ep.host}:{ep.port}"))
+            self._later(producer.stop)
+            topic = f"held-{uuid.uuid4().hex[:12]}"
+            return self._async(lambda: producer.send_and_wait(topic, b"held"))
+        aws: Any = _boto(ep, ep.name, timeout)
+        return aws.list_tables if ep.name == "dynamodb" else aws.list_queues
+
+    def request(self) -> None:
+        """One request over the held connection, bounded by the timeout."""
+        self._request()
+
+    def close(self) -> None:
+        """Close the connection, ignoring errors (the server may be gone)."""
+        for close in self._closers:
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - best effort after a fault
+                pass

@@ -8,7 +8,7 @@ import docker
 import docker.errors
 import pytest
 from conftest import TIMINGS
-from lifecycle import run_lifecycle
+from lifecycle import run_held_connection, run_lifecycle
 from service_clients import roundtrip
 
 from stepkit.conformance.services import SERVICE_NAMES, ServiceProvider, provider_from_env
@@ -23,6 +23,11 @@ SERVICES = [pytest.param(n, marks=pytest.mark.slow) if n == "rabbitmq" else n fo
 @pytest.mark.parametrize("name", SERVICES)
 def test_lifecycle(docker_provider: ServiceProvider, name: str) -> None:
     run_lifecycle(docker_provider, name, TIMINGS, "docker")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_pause_freezes_held_connections(docker_provider: ServiceProvider, name: str) -> None:
+    run_held_connection(docker_provider, name)
 
 
 def test_shared_instance_is_reused_and_close_removes_containers(docker_provider: ServiceProvider) -> None:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 from conftest import TIMINGS
-from lifecycle import refuses_connections, run_lifecycle
+from lifecycle import refuses_connections, run_held_connection, run_lifecycle
 from service_clients import roundtrip
 
 from stepkit.conformance.services import SERVICE_NAMES, ServiceProvider, provider_from_env
@@ -18,6 +18,11 @@ SERVICES = [pytest.param(n, marks=pytest.mark.slow) if n == "rabbitmq" else n fo
 @pytest.mark.parametrize("name", SERVICES)
 def test_lifecycle(local_provider: ServiceProvider, name: str) -> None:
     run_lifecycle(local_provider, name, TIMINGS, "local")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_pause_freezes_held_connections(local_provider: ServiceProvider, name: str) -> None:
+    run_held_connection(local_provider, name)
 
 
 def test_close_stops_processes_and_removes_data() -> None:

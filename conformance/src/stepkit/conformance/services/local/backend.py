@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import logging
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -39,9 +38,14 @@ _SERVERS: dict[ServiceName, type[LocalServer]] = {
 
 
 class ProcessHandle(ManagedHandle):
-    """A local server. pause = SIGSTOP to its process group, unpause = SIGCONT; stop = its stop
-    signal and a wait (SIGKILL after a grace period); start = relaunch on the same port and data
-    dir, waiting for the protocol probe; close = stop it and its companions, delete the data dir."""
+    """A local server.
+
+    - pause: SIGSTOP to every process of the server and its companions (all descendants,
+      whatever their group or session), returning once all are stopped; unpause: SIGCONT to them.
+    - stop: its stop signal and a wait for every process (SIGKILL after a grace period).
+    - start: relaunch on the same port and data dir, waiting for the protocol probe.
+    - close: stop it and its companions, delete the data dir.
+    """
 
     def __init__(self, server: LocalServer, endpoint: ServiceEndpoint, origin: str) -> None:
         super().__init__(endpoint, origin)
@@ -71,10 +75,14 @@ class ProcessHandle(ManagedHandle):
         )
 
     def _pause(self) -> None:
-        self._server.main.signal(signal.SIGSTOP)
+        self._server.main.freeze()
+        for companion in self._server.companions():
+            companion.freeze()
 
     def _unpause(self) -> None:
-        self._server.main.signal(signal.SIGCONT)
+        for companion in self._server.companions():
+            companion.thaw()
+        self._server.main.thaw()
 
     def _stop(self) -> None:
         self._server.main.terminate()

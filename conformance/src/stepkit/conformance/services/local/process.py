@@ -9,13 +9,17 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from . import proctree
+
 
 class ManagedProcess:
     """Launches ``argv`` in a new session (its own process group), logging to ``log_path``.
 
-    Signals go to the whole group, so wrapper scripts and their children (e.g. RabbitMQ's
-    Erlang VM) are paused, resumed and stopped together. ``terminate`` sends ``stop_signal``,
-    waits up to ``grace`` seconds for the group to vanish, then SIGKILLs what remains.
+    ``freeze``/``thaw`` stop and resume every process of the server (its descendants, group and
+    session; see ``proctree``), so wrapper scripts, the Erlang VM and PostgreSQL backends (which
+    each run in their own session) are paused and resumed together. ``terminate`` resumes them,
+    sends ``stop_signal`` to the group, waits up to ``grace`` seconds for every process of the
+    server to exit, then SIGKILLs what remains.
     """
 
     def __init__(
@@ -77,20 +81,31 @@ class ManagedProcess:
         except ProcessLookupError:
             pass
 
+    def freeze(self) -> None:
+        """Stop every process of the server (SIGSTOP to a fixed point); returns once all are stopped."""
+        if self.alive() and self._popen is not None:
+            proctree.freeze(self._popen.pid)
+
+    def thaw(self) -> None:
+        """Resume every process of the server (SIGCONT)."""
+        if self._popen is not None:
+            proctree.thaw(self._popen.pid)
+
     def terminate(self, grace: float = 15.0) -> None:
-        """Stop the group (``stop_signal``, then SIGKILL after ``grace``); returns once it is gone."""
+        """Stop the server (``stop_signal``, then SIGKILL after ``grace``); returns once every process is gone."""
         if self._popen is None:
             return
         pgid = self._popen.pid
-        self.signal(signal.SIGCONT)
+        members = proctree.signal_family(pgid, signal.SIGCONT)
         self.signal(self.stop_signal)
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and self._group_exists(pgid):
+        while time.monotonic() < deadline and (self._group_exists(pgid) or proctree.alive(members)):
             self._popen.poll()
             time.sleep(0.05)
         kill_deadline = time.monotonic() + 5.0
-        while self._group_exists(pgid) and time.monotonic() < kill_deadline:
-            self.signal(signal.SIGKILL)
+        while (self._group_exists(pgid) or proctree.alive(members)) and time.monotonic() < kill_deadline:
+            members.update(proctree.signal_family(pgid, signal.SIGKILL))
+            proctree.signal_known(members, signal.SIGKILL)
             self._popen.poll()
             time.sleep(0.05)
         try:
