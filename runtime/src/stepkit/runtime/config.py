@@ -11,6 +11,11 @@ Adapters come, per kind, from the first of:
 
 Application code never changes between these: moving from one process to N
 instances is a change of configuration only.
+
+Nothing falls back silently: a ``STEPKIT_<KIND>_*`` variable that is not a
+setting of the selected adapter (a typo, or a URL while no adapter is named),
+and an adapter URL that does not parse, are configuration errors naming the
+variable and the rule.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,7 +38,13 @@ from stepkit.core.protocols.cron import CronAdapter
 from stepkit.core.protocols.events import EventAdapter
 from stepkit.core.protocols.state import StateAdapter
 from stepkit.core.protocols.streams import StreamAdapterManager
-from stepkit.core.registry import adapter_from_env
+from stepkit.core.registry import (
+    DEFAULT_ADAPTERS,
+    adapter_from_env,
+    adapter_name_from_env,
+    installed_adapters,
+    load_adapter_class,
+)
 
 CONFIG_FILE = "stepkit_config.py"
 _KIND_CLASSES: dict[AdapterKind, type[Adapter]] = {
@@ -145,6 +157,54 @@ def _from_module(module: ModuleType, path: Path) -> dict[str, Any]:
     )
 
 
+def check_kind_variables(kind: AdapterKind, env: Mapping[str, str]) -> None:
+    """Refuse ``STEPKIT_<KIND>_*`` variables the selected adapter does not read.
+
+    Raises:
+        AdapterConfigurationError: one line naming the variable and the rule.
+    """
+    prefix = f"STEPKIT_{kind.upper()}_"
+    selector = f"{prefix}ADAPTER"
+    named = bool(env.get(selector, "").strip())
+    name = adapter_name_from_env(kind, env)
+    fields = {field.upper() for field in load_adapter_class(kind, name).config_model.model_fields}
+    for variable in sorted(v for v in env if v.startswith(prefix) and v != selector):
+        setting = variable.removeprefix(prefix)
+        if setting in fields:
+            continue
+        if not named:
+            others = ", ".join(sorted(set(installed_adapters(kind)) - {DEFAULT_ADAPTERS[kind]})) or "none installed"
+            raise AdapterConfigurationError(
+                f"{variable} is set but {selector} is not: the default {kind} adapter {name!r} has no setting "
+                f"{setting}; name the adapter with {selector}=<name> (installed: {others})"
+            )
+        settings = ", ".join(f"{prefix}{field}" for field in sorted(fields))
+        raise AdapterConfigurationError(
+            f"{variable} is not a setting of the {name!r} {kind} adapter; its settings are: {settings}"
+        )
+
+
+def check_url(kind: str, adapter: Adapter, source: str) -> None:
+    """Refuse an adapter ``url`` without a scheme and host, or with a bad port (one line naming it)."""
+    url = getattr(adapter.config, "url", None)
+    if not isinstance(url, str):
+        return
+    where = f"STEPKIT_{kind.upper()}_URL" if source.startswith("env") or source == "default" else f"{kind} url"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise AdapterConfigurationError(f"{where} {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme == "unix" and parts.path:
+        return
+    if not parts.scheme or not parts.hostname:
+        raise AdapterConfigurationError(
+            f"{where} {url!r} is not a valid URL: it needs a scheme and a host, e.g. redis://127.0.0.1:6379/0"
+        )
+    if port == 0:
+        raise AdapterConfigurationError(f"{where} {url!r} is not a valid URL: port 0")
+
+
 def resolve_adapters(app_dir: Path, environ: Mapping[str, str] | None = None) -> Adapters:
     """Build the four adapters (not connected yet; they connect lazily or on ``open``).
 
@@ -168,9 +228,11 @@ def resolve_adapters(app_dir: Path, environ: Mapping[str, str] | None = None) ->
             built[kind] = value
             sources[kind] = f"{CONFIG_FILE}"
         else:
+            check_kind_variables(kind, env)
             built[kind] = adapter_from_env(kind, env)
             variable = f"STEPKIT_{kind.upper()}_ADAPTER"
             sources[kind] = f"env {variable}" if env.get(variable, "").strip() else "default"
+        check_url(kind, built[kind], sources[kind])
         sources[kind] = f"{adapter_name_of(built[kind])} ({sources[kind]})"
     state, streams, events, cron = built["state"], built["streams"], built["events"], built["cron"]
     assert isinstance(state, StateAdapter)
@@ -191,6 +253,8 @@ __all__ = [
     "AdaptersConfig",
     "RuntimeSettings",
     "adapter_name_of",
+    "check_kind_variables",
+    "check_url",
     "load_config_module",
     "resolve_adapters",
 ]

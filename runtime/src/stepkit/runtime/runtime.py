@@ -34,7 +34,7 @@ from stepkit.runtime.step import Step
 from stepkit.runtime.step_config import CronStepConfig
 from stepkit.runtime.streams import Streams
 from stepkit.runtime.tracing import child_of
-from stepkit.runtime.validation import load_steps
+from stepkit.runtime.validation import load_steps, require_steps
 
 _log = runtime_logger("runtime")
 
@@ -109,6 +109,8 @@ class Runtime:
             inflight=self.inflight,
         )
         self.accepting = False
+        self.start_error: BaseException | None = None
+        """Why :meth:`start` failed, if it did (the CLI reports it)."""
         self._started = False
         self._shutdown_begun = False
         self._stopped = False
@@ -122,7 +124,7 @@ class Runtime:
             AdapterConfigurationError: bad adapter configuration.
         """
         app_dir = app_dir.resolve()
-        steps = load_steps(app_dir)
+        steps = require_steps(app_dir, load_steps(app_dir))
         settings = RuntimeSettings.from_env(environ)
         return cls(steps, resolve_adapters(app_dir, environ), settings, app_dir=app_dir)
 
@@ -137,7 +139,8 @@ class Runtime:
         try:
             await self.subscriptions.start()
             await self.scheduler.start()
-        except BaseException:
+        except BaseException as exc:
+            self.start_error = exc
             await self.stop()
             raise
         self.accepting = True

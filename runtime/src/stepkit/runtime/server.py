@@ -49,8 +49,24 @@ class GracefulServer(uvicorn.Server):
             self._loop.call_soon_threadsafe(self._begin_shutdown)
 
 
-def serve(runtime: Runtime, host: str, port: int) -> None:
-    """Run ``runtime`` behind uvicorn until a signal stops it."""
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (``OSError`` when the port is taken), for :func:`serve`."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(runtime: Runtime, host: str, port: int, sock: socket.socket | None = None) -> bool:
+    """Run ``runtime`` behind uvicorn until a signal stops it; False when it never started.
+
+    ``sock``: an already bound socket (see :func:`bind`), else uvicorn binds ``host:port``.
+    """
     config = uvicorn.Config(
         build_app(runtime),
         host=host,
@@ -59,7 +75,9 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
         log_level=runtime.settings.log_level.lower(),
         timeout_graceful_shutdown=max(1, int(runtime.settings.shutdown_timeout_seconds)),
     )
-    GracefulServer(config, runtime).run()
+    server = GracefulServer(config, runtime)
+    server.run(sockets=[sock] if sock is not None else None)
+    return bool(server.started)
 
 
 def dev_app() -> Starlette:
@@ -82,4 +100,4 @@ def serve_dev(app_dir: Path, host: str, port: int) -> None:
     )
 
 
-__all__ = ["APP_DIR_VARIABLE", "GracefulServer", "dev_app", "serve", "serve_dev"]
+__all__ = ["APP_DIR_VARIABLE", "GracefulServer", "bind", "dev_app", "serve", "serve_dev"]

@@ -157,6 +157,17 @@ def load_steps(app_dir: Path) -> list[Step]:
     return validate_steps(discover(app_dir))
 
 
+def require_steps(app_dir: Path, steps: list[Step]) -> list[Step]:
+    """``steps``, or :class:`StepValidationError` when the app has none (a wrong ``--app`` directory)."""
+    if not steps:
+        rule = (
+            "no steps found: the app needs step files named *_step.py under steps/ "
+            "(is --app pointing at the app directory?)"
+        )
+        raise StepValidationError([StepProblem(app_dir / "steps", None, rule)])
+    return steps
+
+
 __all__ = [
     "StepProblem",
     "StepValidationError",
