@@ -54,6 +54,7 @@ BROKEN: dict[str, dict[str, list[str]]] = {
 EXTRA_CORRECT: dict[str, list[str]] = {
     "state": ["tests.broken.dict_state:sized_factory", "tests.broken.ttl_state:ttl_factory"],
     "cron": ["tests.broken.cron:lists_recomputed_expiry"],
+    "events": ["tests.broken.events:one_at_a_time"],
 }
 """More correct adapters run with a kind's suite (e.g. one with a size limit, so ``state.size_limit`` passes)."""
 
@@ -171,3 +172,17 @@ def test_example_third_party_adapter_passes(tmp_path: Path) -> None:
     assert not [c for c, s in verdicts.items() if s == "fail"], report["_stdout"][-3000:]
     assert verdicts["state.ttl"] == "unsupported"
     assert report["_returncode"] == 0
+
+
+def test_process_death_on_the_last_attempt_must_not_lose_the_event(tmp_path: Path) -> None:
+    """A broker dropping deliveries beyond max_retries + 1 (NATS' max_deliver) fails; RabbitMQ passes."""
+    broken, correct = "tests.broken.rabbitmq_events:max_deliver_drops", "rabbitmq-events"
+    report = SuiteRun("events", [broken, correct], tmp_path, "-k", "process_death").report()
+    clause = "events.at_least_once.process_death"
+    assert statuses(report, broken).get(clause) == "fail", report["_stdout"][-3000:]
+    tests = report["results"][broken][clause]["tests"]
+    failed = [t for t in tests if t["outcome"] == "failed"]
+    assert len(failed) == 1, failed
+    assert failed[0]["nodeid"].endswith("-last-attempt]"), "only the death on the last allowed attempt loses it"
+    assert "neither redelivered" in failed[0]["message"], failed[0]["message"]
+    assert statuses(report, correct).get(clause) == "pass", report["results"][correct][clause]["reason"]

@@ -85,6 +85,20 @@ class SendsBeforeSizeCheck(InProcessEventAdapter):
         dumps(event.data, "event data", max_bytes=self.config.max_message_bytes)
 
 
+class OneAtATime(InProcessEventAdapter):
+    """CORRECT: handles one event at a time per subscription whatever ``concurrency`` allows (it is an
+    upper bound). Without FIFO, whose message groups must proceed in parallel."""
+
+    capabilities: ClassVar[frozenset[Capability]] = InProcessEventAdapter.capabilities - {Capability.FIFO}
+
+    async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
+        return await super()._subscribe(topic, subscriber, handler, config.model_copy(update={"concurrency": 1}))
+
+
+def one_at_a_time(ctx: ConformanceContext) -> InProcessEventAdapter:
+    return OneAtATime(_config(ctx))
+
+
 def drop_on_error(ctx: ConformanceContext) -> InProcessEventAdapter:
     return DropOnError(_config(ctx))
 

@@ -122,7 +122,8 @@ CLAUSES: dict[str, Clause] = {
         _c("events.at_least_once", "a handler that raises gets the event again (attempt rises), with backoff"),
         _c(
             "events.at_least_once.process_death",
-            "a member process killed mid-handler leads to redelivery to another member, which handles it",
+            "a member process killed mid-handler leads to redelivery to another member, which handles it; "
+            "killed on its last allowed attempt, the event is redelivered or dead-lettered, never lost",
             Capability.CROSS_PROCESS,
         ),
         _c("events.poison", "a poisoned event never blocks the rest of the queue"),

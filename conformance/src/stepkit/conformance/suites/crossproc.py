@@ -66,8 +66,11 @@ def streams_worker(reference: str, ctx: ConformanceContext, count: int) -> int:
     return asyncio.run(work())
 
 
-def events_dying_member(reference: str, ctx: ConformanceContext, topic: str, subscriber: str, reports: Any) -> None:
-    """Join group ``subscriber`` on ``topic`` with concurrency 1; the handler reports and then blocks forever.
+def events_dying_member(
+    reference: str, ctx: ConformanceContext, topic: str, subscriber: str, reports: Any, queue_config: QueueConfig
+) -> None:
+    """Join group ``subscriber`` on ``topic`` with ``queue_config`` (concurrency 1); the handler reports
+    and then blocks forever.
 
     Puts ``("subscribed", "")`` on the ``reports`` queue once subscribed and
     ``("handling", message_id)`` when a delivery starts; the parent kills the
@@ -83,7 +86,7 @@ def events_dying_member(reference: str, ctx: ConformanceContext, topic: str, sub
             reports.put(("handling", event.message_id))
             await asyncio.Event().wait()
 
-        await adapter.subscribe(topic, subscriber, handler, QueueConfig(concurrency=1, max_retries=3))
+        await adapter.subscribe(topic, subscriber, handler, queue_config.model_copy(update={"concurrency": 1}))
         reports.put(("subscribed", ""))
         await asyncio.Event().wait()
 
