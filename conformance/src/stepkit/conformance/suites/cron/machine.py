@@ -8,11 +8,11 @@ stale holders (released locks, forged copies) are exercised too.
 from __future__ import annotations
 
 from hypothesis import strategies as st
-from hypothesis.stateful import rule
+from hypothesis.stateful import invariant, rule
 
 from stepkit.conformance.harness import Harness
 from stepkit.conformance.strategies import identifiers
-from stepkit.conformance.suites.machine_base import AdapterMachine
+from stepkit.conformance.suites.machine_base import AdapterMachine, instance_indexes
 from stepkit.core import Capability, CronAdapter, CronLock
 
 JOBS = ("job", "job:1", "job*", "jo", "🦄")
@@ -28,8 +28,9 @@ class CronMachine(AdapterMachine[CronAdapter]):
         self.held: dict[str, CronLock] = {}
         self.granted: list[CronLock] = []
         self.last_token: dict[str, int] = {}
+        self.step = 0
 
-    @rule(i=st.integers(0, 7), job=identifiers(JOBS))
+    @rule(i=instance_indexes(), job=identifiers(JOBS))
     def acquire(self, i: int, job: str) -> None:
         adapter = self.adapters[i % len(self.adapters)]
         lock = self._do(adapter.acquire_lock(job, LONG_TTL))
@@ -51,7 +52,7 @@ class CronMachine(AdapterMachine[CronAdapter]):
         self.held[job] = lock
         self.granted.append(lock)
 
-    @rule(i=st.integers(0, 7), pick=st.integers(0, 1000), forged=st.booleans())
+    @rule(i=instance_indexes(), pick=st.integers(0, 1000), forged=st.booleans())
     def release(self, i: int, pick: int, forged: bool) -> None:
         if not self.granted:
             return
@@ -65,7 +66,7 @@ class CronMachine(AdapterMachine[CronAdapter]):
         if expected:
             del self.held[lock.job_name]
 
-    @rule(i=st.integers(0, 7), pick=st.integers(0, 1000))
+    @rule(i=instance_indexes(), pick=st.integers(0, 1000))
     def renew(self, i: int, pick: int) -> None:
         if not self.granted:
             return
@@ -75,9 +76,18 @@ class CronMachine(AdapterMachine[CronAdapter]):
         got = self._do(self.adapters[i % len(self.adapters)].renew_lock(lock, LONG_TTL))
         assert got is expected, f"renew_lock({lock.lock_id}) returned {got}; holder is {holder and holder.lock_id}"
 
-    @rule(i=st.integers(0, 7))
+    @invariant()
+    def active_locks_agree(self) -> None:
+        """After every step, on a rotating instance: ``active_locks()`` lists exactly the held locks."""
+        self._active_locks(self.step)
+        self.step += 1
+
+    @rule(i=instance_indexes())
     def active_locks(self, i: int) -> None:
-        infos = self._do(self.adapters[i % len(self.adapters)].active_locks())
+        self._active_locks(i)
+
+    def _active_locks(self, i: int) -> None:
+        infos = self._do(self.adapters[i % len(self.adapters)].active_locks(), f"active_locks() on instance {i}")
         listed = sorted((info.job_name, info.instance_id) for info in infos)
         expected = sorted((job, lock.instance_id) for job, lock in self.held.items())
         assert listed == expected, f"active_locks() = {listed}, expected {expected}"

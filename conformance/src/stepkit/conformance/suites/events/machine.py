@@ -14,11 +14,11 @@ import time
 from collections import Counter
 
 from hypothesis import strategies as st
-from hypothesis.stateful import rule
+from hypothesis.stateful import invariant, rule
 
 from stepkit.conformance.harness import Harness
 from stepkit.conformance.suites.events.support import Recorder, config
-from stepkit.conformance.suites.machine_base import AdapterMachine
+from stepkit.conformance.suites.machine_base import AdapterMachine, instance_indexes
 from stepkit.core import Capability, Event, EventAdapter, Subscription
 
 TOPICS = ("t", "t:1", "t*")
@@ -38,7 +38,7 @@ class EventsMachine(AdapterMachine[EventAdapter]):
         self.certain: dict[tuple[str, str], set[str]] = {}
         self.maybe: dict[tuple[str, str], set[str]] = {}
 
-    @rule(i=st.integers(0, 5), topic=st.sampled_from(TOPICS), subscriber=st.sampled_from(SUBSCRIBERS))
+    @rule(i=instance_indexes(), topic=st.sampled_from(TOPICS), subscriber=st.sampled_from(SUBSCRIBERS))
     def subscribe(self, i: int, topic: str, subscriber: str) -> None:
         index = i % len(self.adapters)
         group = (topic, subscriber)
@@ -50,14 +50,14 @@ class EventsMachine(AdapterMachine[EventAdapter]):
         self.certain.setdefault(group, set())
         self.maybe.setdefault(group, set())
 
-    @rule(i=st.integers(0, 5), topic=st.sampled_from(TOPICS), subscriber=st.sampled_from(SUBSCRIBERS))
+    @rule(i=instance_indexes(), topic=st.sampled_from(TOPICS), subscriber=st.sampled_from(SUBSCRIBERS))
     def unsubscribe(self, i: int, topic: str, subscriber: str) -> None:
         index = i % len(self.adapters)
         subscription = self.members.get((topic, subscriber), {}).pop(index, None)
         if subscription is not None:
             self._do(self.adapters[index].unsubscribe(subscription))
 
-    @rule(i=st.integers(0, 5), topic=st.sampled_from(TOPICS), n=st.integers(1, 3))
+    @rule(i=instance_indexes(), topic=st.sampled_from(TOPICS), n=st.integers(1, 3))
     def emit(self, i: int, topic: str, n: int) -> None:
         events = [Event(topic=topic, data={"n": k}) for k in range(n)]
         for event in events:
@@ -73,7 +73,24 @@ class EventsMachine(AdapterMachine[EventAdapter]):
 
     @rule()
     def check(self) -> None:
-        self._do(self._check())
+        self._do(self._check(), "check(): every expected event arrived")
+
+    def teardown(self) -> None:
+        """Every example ends with the full delivery check, then closes the instances."""
+        try:
+            self._do(self._check(), "final check(): every expected event arrived")
+        finally:
+            super().teardown()
+
+    @invariant()
+    def never_twice_never_strangers(self) -> None:
+        """After every step: no event handled twice by a group, none it could not have received."""
+        for group, recorder in self.recorders.items():
+            counts = Counter(recorder.success_ids())
+            twice = {m: c for m, c in counts.items() if c > 1}
+            assert not twice, f"group {group}: events handled successfully more than once: {twice}"
+            unknown = set(counts) - self.certain[group] - self.maybe[group]
+            assert not unknown, f"group {group}: {len(unknown)} events of other topics or from before it subscribed"
 
     async def _check(self) -> None:
         deadline = time.monotonic() + 15
