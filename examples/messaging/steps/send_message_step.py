@@ -1,4 +1,10 @@
-"""POST /messages: validate the body, emit ``message.received``, answer 202 with the message id."""
+"""POST /messages: validate the body, emit ``message.received``, answer 202 with the message id.
+
+The id is always generated here (a client cannot choose or overwrite it), and
+only the schema's fields are forwarded: anything else in the body is dropped.
+Send an ``Idempotency-Key`` header to make client retries safe: the runtime
+replays the first response instead of accepting the message twice.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ config = {
 
 async def handler(req: Any, ctx: Any) -> dict[str, Any]:
     message_id = uuid.uuid4().hex
-    body = req.body
-    await ctx.emit({"topic": "message.received", "data": {"id": message_id, **body}})
-    ctx.logger.info("message accepted", {"message_id": message_id, "sender": body["sender"]})
+    fields = req.model.model_dump()  # only the schema's fields, validated
+    await ctx.emit({"topic": "message.received", "data": {**fields, "id": message_id}})
+    ctx.logger.info("message accepted", {"message_id": message_id, "sender": fields["sender"]})
     return {"status": 202, "body": {"id": message_id, "trace_id": ctx.trace_id, "instance": ctx.instance_id}}
