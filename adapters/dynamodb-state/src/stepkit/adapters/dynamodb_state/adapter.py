@@ -17,10 +17,10 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from stepkit.adapters.aws_common import error_code
 from stepkit.adapters.dynamodb_state import layout
-from stepkit.adapters.dynamodb_state.config import DYNAMODB_ITEM_LIMIT, DynamoDBStateConfig
+from stepkit.adapters.dynamodb_state.config import BACKEND, DYNAMODB_ITEM_LIMIT, DynamoDBStateConfig
 from stepkit.adapters.dynamodb_state.connection import DynamoDBConnection
-from stepkit.adapters.dynamodb_state.errors import BACKEND, error_code
 from stepkit.adapters.dynamodb_state.group_index import GroupIndex
 from stepkit.adapters.dynamodb_state.layout import EXPIRES_MS, PK, SK, VALUE, VERSION, Item
 from stepkit.adapters.dynamodb_state.requests import (

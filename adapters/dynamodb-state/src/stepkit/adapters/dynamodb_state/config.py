@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 
+from stepkit.adapters.aws_common import AwsSettings
 from stepkit.core.backoff import Backoff
-from stepkit.core.config import AdapterConfig
+
+BACKEND = "dynamodb"
+"""The backend's name in error messages."""
 
 DYNAMODB_ITEM_LIMIT = 400 * 1024
 """DynamoDB's largest item, in bytes (attribute names included)."""
@@ -18,14 +21,12 @@ MAX_NAMESPACE_BYTES = 1020
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 
-class DynamoDBStateConfig(AdapterConfig):
+class DynamoDBStateConfig(AwsSettings):
     """Settings of :class:`~stepkit.adapters.dynamodb_state.DynamoDBStateAdapter`.
 
-    * ``url``: DynamoDB endpoint URL (``http://127.0.0.1:5000`` for moto or
-      DynamoDB Local); ``None`` uses AWS' regional endpoint.
-    * ``region``, ``aws_access_key_id``, ``aws_secret_access_key``: client
-      settings. Without keys, boto's default credential chain is used; with a
-      ``url`` and no keys, dummy keys are used (local servers ignore them).
+    The client settings (``url``, ``region``, credentials, ``connect_timeout``,
+    ``max_attempts``) come from :class:`~stepkit.adapters.aws_common.AwsSettings`.
+
     * ``table_name``: the table holding every namespace (the namespace is part
       of each partition key).
     * ``create_table``: create the table (and enable TTL on ``exp``) when it is
@@ -34,7 +35,6 @@ class DynamoDBStateConfig(AdapterConfig):
     * ``max_value_bytes``: largest value (its JSON text, UTF-8 bytes); never
       above DynamoDB's item limit, which is checked as well.
     * ``operation_timeout``: bound of one DynamoDB call (retries included).
-    * ``connect_timeout``: bound of opening one HTTP connection.
     * ``table_wait_timeout``: bound of waiting for a created table to become ACTIVE.
     * ``update_max_attempts`` / ``update_backoff``: lost conditional writes
       ``update`` retries before raising ``AdapterConflictError``, and the wait
@@ -47,14 +47,9 @@ class DynamoDBStateConfig(AdapterConfig):
       clocks the adapter tolerates (TTL and index cleanup use wall clocks).
     """
 
-    url: str | None = Field(default=None, description="DynamoDB endpoint URL; None = AWS.")
-    region: str = Field(default="us-east-1", min_length=1, max_length=64)
-    aws_access_key_id: str | None = None
-    aws_secret_access_key: SecretStr | None = None
     table_name: str = Field(default="stepkit-state")
     create_table: bool = True
     max_value_bytes: int = Field(default=DYNAMODB_ITEM_LIMIT, ge=1, le=DYNAMODB_ITEM_LIMIT)
-    connect_timeout: float = Field(default=2.0, gt=0, le=600)
     table_wait_timeout: float = Field(default=60.0, gt=0, le=3600)
     update_max_attempts: int = Field(default=200, ge=1, le=100_000)
     update_backoff: Backoff = Field(
@@ -67,13 +62,6 @@ class DynamoDBStateConfig(AdapterConfig):
     def index_reuse_seconds(self) -> float:
         """How long after writing a group index item this instance may rely on it (0: never)."""
         return max(0.0, self.index_grace_seconds - 2 * (self.clock_skew_seconds + self.operation_timeout))
-
-    @field_validator("url")
-    @classmethod
-    def _url_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError(f"url must start with http:// or https://; got {value!r}")
-        return value
 
     @field_validator("table_name")
     @classmethod
@@ -94,4 +82,4 @@ class DynamoDBStateConfig(AdapterConfig):
         return value
 
 
-__all__ = ["DYNAMODB_ITEM_LIMIT", "MAX_NAMESPACE_BYTES", "DynamoDBStateConfig"]
+__all__ = ["BACKEND", "DYNAMODB_ITEM_LIMIT", "MAX_NAMESPACE_BYTES", "DynamoDBStateConfig"]

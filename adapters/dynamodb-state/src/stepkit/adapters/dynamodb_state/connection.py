@@ -1,4 +1,4 @@
-"""One lazily opened aioboto3 DynamoDB client, bounded calls, and the table it needs.
+"""The adapter's DynamoDB client (from stepkit-aws-common), bounded calls, and the table they need.
 
 :meth:`DynamoDBConnection.call` runs one DynamoDB request (or a short
 sequence) within ``operation_timeout``, translating every failure into the
@@ -14,41 +14,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import aioboto3  # type: ignore[import-untyped]
-from aiobotocore.config import AioConfig  # type: ignore[import-untyped]
-
-from stepkit.adapters.dynamodb_state.config import DynamoDBStateConfig
-from stepkit.adapters.dynamodb_state.errors import BACKEND, error_code, translate
+from stepkit.adapters.aws_common import AwsClient, is_not_found, translate
+from stepkit.adapters.dynamodb_state.config import BACKEND, DynamoDBStateConfig
 from stepkit.adapters.dynamodb_state.table import TableKeeper
-from stepkit.core.connection import LazyConnection
 
 T = TypeVar("T")
 Client = Any
 """An aiobotocore DynamoDB client (untyped: aiobotocore ships no type information)."""
 
-_DUMMY_KEY = "stepkit-local"
-
-
-def client_settings(config: DynamoDBStateConfig) -> dict[str, Any]:
-    """Keyword arguments of ``session.client("dynamodb", ...)`` for ``config``."""
-    return {
-        "endpoint_url": config.url,
-        "config": AioConfig(
-            connect_timeout=min(config.connect_timeout, config.operation_timeout),
-            read_timeout=config.operation_timeout,
-            retries={"max_attempts": 3, "mode": "standard"},
-            max_pool_connections=64,
-        ),
-    }
-
-
-def make_session(config: DynamoDBStateConfig) -> aioboto3.Session:
-    """An aioboto3 session with the configured region and keys (dummy keys for a local endpoint)."""
-    key_id = config.aws_access_key_id
-    secret = config.aws_secret_access_key.get_secret_value() if config.aws_secret_access_key else None
-    if config.url is not None and key_id is None and secret is None:
-        key_id, secret = _DUMMY_KEY, _DUMMY_KEY
-    return aioboto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=config.region)
+POOL_SIZE = 64
+"""HTTP connections kept open to the endpoint (concurrent calls of one adapter)."""
 
 
 class DynamoDBConnection:
@@ -58,18 +33,8 @@ class DynamoDBConnection:
         self.config = config
         self.table_name = config.table_name
         self._timeout = config.operation_timeout
-        self._session = make_session(config)
-        self._connection: LazyConnection[Client] = LazyConnection(
-            self._connect, self._disconnect, backend=BACKEND, connect_timeout=config.operation_timeout
-        )
+        self._aws = AwsClient(config, "dynamodb", backend=BACKEND, pool_size=POOL_SIZE)
         self._table = TableKeeper(config)
-
-    async def _connect(self) -> Client:
-        return await self._session.client("dynamodb", **client_settings(self.config)).__aenter__()
-
-    @staticmethod
-    async def _disconnect(client: Client) -> None:
-        await client.close()
 
     async def call(self, operation: str, fn: Callable[[Client], Awaitable[T]]) -> T:
         """Run ``fn(client)`` within the operation timeout, on an existing table.
@@ -85,15 +50,15 @@ class DynamoDBConnection:
         """
         for attempt in (1, 2):
             try:
-                client = await self._connection.get()
+                client = await self._aws.get()
                 await self._table.ensure(client)
                 async with asyncio.timeout(self._timeout):
                     return await fn(client)
             except Exception as exc:
-                if attempt == 1 and error_code(exc) == "ResourceNotFoundException":
+                if attempt == 1 and is_not_found(exc):
                     self._table.forget()
                     continue
-                error = translate(exc, operation, self._timeout)
+                error = translate(exc, backend=BACKEND, operation=operation, timeout=self._timeout)
                 if error is exc:
                     raise
                 raise error from exc
@@ -109,7 +74,7 @@ class DynamoDBConnection:
 
     async def close(self) -> None:
         """Close the client; idempotent."""
-        await self._connection.close()
+        await self._aws.close()
 
 
-__all__ = ["Client", "DynamoDBConnection", "client_settings", "make_session"]
+__all__ = ["POOL_SIZE", "Client", "DynamoDBConnection"]

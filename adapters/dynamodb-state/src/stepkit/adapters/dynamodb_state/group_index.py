@@ -24,10 +24,10 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from stepkit.adapters.aws_common import error_code
 from stepkit.adapters.dynamodb_state import layout
 from stepkit.adapters.dynamodb_state.config import DynamoDBStateConfig
 from stepkit.adapters.dynamodb_state.connection import DynamoDBConnection
-from stepkit.adapters.dynamodb_state.errors import error_code
 from stepkit.adapters.dynamodb_state.layout import EXPIRES_MS, PK, SK, TOKEN, WRITTEN_AT, Item
 from stepkit.adapters.dynamodb_state.requests import gather_bounded, query_all
 

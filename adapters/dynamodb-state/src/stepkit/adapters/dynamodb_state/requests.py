@@ -18,8 +18,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from stepkit.adapters.aws_common import error_code
+from stepkit.adapters.dynamodb_state.config import BACKEND
 from stepkit.adapters.dynamodb_state.connection import DynamoDBConnection
-from stepkit.adapters.dynamodb_state.errors import BACKEND, error_code
 from stepkit.adapters.dynamodb_state.layout import PK, SK, Item
 from stepkit.core.backoff import Backoff
 from stepkit.core.errors import AdapterConflictError, AdapterUnavailableError

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from stepkit.adapters.dynamodb_state.config import DynamoDBStateConfig
-from stepkit.adapters.dynamodb_state.errors import BACKEND, error_code
+from stepkit.adapters.aws_common import error_code
+from stepkit.adapters.dynamodb_state.config import BACKEND, DynamoDBStateConfig
 from stepkit.adapters.dynamodb_state.layout import EXPIRES, PK, SK
 from stepkit.core.errors import AdapterConfigurationError, AdapterUnavailableError
 
