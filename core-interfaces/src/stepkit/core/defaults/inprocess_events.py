@@ -116,7 +116,7 @@ class InProcessEventAdapter(EventAdapter):
             if queued or in_flight:
                 left += queued + in_flight
                 logger.error(
-                    "drain bound of %gs reached: group %r on topic %r still has %d queued and %d in-flight event(s)",
+                    "drain bound of %.1fs reached: group %r on topic %r still has %d queued and %d in-flight event(s)",
                     timeout,
                     queue.subscriber,
                     queue.topic,
