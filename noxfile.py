@@ -189,6 +189,33 @@ def conformance_third_party(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def conformance_thorough(session: nox.Session) -> None:
+    """The ``thorough`` Hypothesis profile on a schedule-sized subset (CI runs it on a schedule).
+
+    The four state machines (``<kind>.model`` / ``<kind>.shared``) only, for the core defaults and
+    one real adapter per kind; extra pytest args are passed through (``--adapter=...`` replaces the set).
+    """
+    install_monorepo(session)
+    suites = [f"stepkit.conformance.suites.{kind}.test_{kind}_model" for kind in ("state", "streams", "events", "cron")]
+    adapters = [
+        *("memory-state", "file-state", "memory-streams", "file-streams", "inprocess-events", "local-cron"),
+        *("redis-state", "redis-streams", "rabbitmq-events", "redis-cron"),
+    ]
+    session.run(
+        "pytest",
+        "--pyargs",
+        *suites,
+        "-p",
+        "no:cacheprovider",
+        "--hypothesis-profile=thorough",
+        f"--stepkit-report-dir={ROOT / 'reports' / 'conformance-thorough'}",
+        *([] if any(arg.startswith("--adapter") for arg in session.posargs) else [f"--adapter={a}" for a in adapters]),
+        *session.posargs,
+        env={"PYTHONPATH": str(Path.cwd())},
+    )
+
+
+@nox.session(python=PYTHON)
 def images(session: nox.Session) -> None:
     """Build local Docker images of every service from Debian packages (no registry needed)."""
     session.install("-e", f"./{CORE}", "-e", f"./{CONFORMANCE}")
