@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from stepkit.core.errors import AdapterError
 from stepkit.runtime.http.body import BadRequest, read_body
 from stepkit.runtime.http.errors import RETRY_AFTER_SECONDS, error_response, response_for_exception
 from stepkit.runtime.http.idempotency import (
@@ -98,10 +99,17 @@ def step_endpoint(step: Step, runtime: Runtime) -> Any:
         if outcome.kind == "mismatch":
             return error_response(422, "this Idempotency-Key was used for a different request", trace)
         result = await run(request, body, model, trace)
-        if isinstance(result, HandlerResponse) and result.status < 500:
-            await store.complete(outcome, result.record())
-            return result.render(trace)
-        await store.release(outcome)
+        done = isinstance(result, HandlerResponse) and result.status < 500
+        try:
+            if isinstance(result, HandlerResponse) and done:
+                await store.complete(outcome, result.record())
+            else:
+                await store.release(outcome)
+        except AdapterError as exc:  # the handler's outcome stands; only the record is missing
+            _log.warning(
+                "could not record the Idempotency-Key outcome; a retry waits for the lease to lapse",
+                extra={"step": step.name, "trace_id": trace.trace_id, "error": str(exc)},
+            )
         return result.render(trace) if isinstance(result, HandlerResponse) else result
 
     async def endpoint(request: Request) -> Response:

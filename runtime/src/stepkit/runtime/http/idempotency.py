@@ -15,7 +15,9 @@ key ``<step>:<sha256 of the key>``), so every instance sharing the state sees it
 * the same key with a different request gets ``422``;
 * a 5xx response or a handler failure releases the claim, so the client's retry
   runs the handler again (which may then emit again: see the README);
-* the state adapter unreachable -> ``503`` (nothing ran).
+* the state adapter unreachable when the request arrives -> ``503`` (nothing
+  ran); unreachable only when the outcome is recorded -> the handler's
+  response is returned anyway (logged), and a retry waits for the lease.
 
 Records are kept until the app clears the group; they are small (the response).
 """
