@@ -24,6 +24,12 @@ DEADLOCK = 1213
 """ER_LOCK_DEADLOCK: InnoDB rolled the transaction back; running it again is safe."""
 
 
+def _count(rowcount: object) -> int:
+    """The affected-row count (changed rows: the driver does not ask for found rows)."""
+    assert isinstance(rowcount, int)
+    return rowcount
+
+
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
@@ -72,7 +78,7 @@ class MySQLDialect(SqlDialect[Connection]):
     async def _execute(self, conn: Connection, sql: str, args: tuple[Any, ...]) -> int:
         async with conn.cursor() as cur:
             await cur.execute(sql, args)
-            return int(cur.rowcount)
+            return _count(cur.rowcount)
 
     async def create_schema(self, conn: Connection) -> None:
         # CREATE TABLE IF NOT EXISTS is atomic under MySQL's metadata locks:
@@ -107,7 +113,9 @@ class MySQLDialect(SqlDialect[Connection]):
             await cur.execute(self._sql.active, (namespace,))
             rows = await cur.fetchall()
         return [
-            LockRow(job=bytes(r[0]), instance=bytes(r[1]), token=int(r[2]), acquired_at=_utc(r[3]), expires_at=_utc(r[4]))
+            LockRow(
+                job=bytes(r[0]), instance=bytes(r[1]), token=int(r[2]), acquired_at=_utc(r[3]), expires_at=_utc(r[4])
+            )
             for r in rows
         ]
 

@@ -61,7 +61,7 @@ class PostgresDialect(SqlDialect[asyncpg.Connection]):
         conn.terminate()
 
     def is_closed(self, conn: asyncpg.Connection) -> bool:
-        return conn.is_closed()
+        return bool(conn.is_closed())
 
     def is_retryable(self, exc: BaseException) -> bool:
         return isinstance(exc, RETRYABLE)

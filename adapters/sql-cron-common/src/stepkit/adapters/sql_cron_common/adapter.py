@@ -83,7 +83,7 @@ class SqlCronAdapter(CronAdapter):
         self._schema_lock = asyncio.Lock()
         # The first sweep comes at a random point of the first interval, so
         # instances started together do not sweep together.
-        self._next_sweep = time.monotonic() + settings.cleanup_interval * random.random()  # noqa: S311
+        self._next_sweep = time.monotonic() + settings.cleanup_interval * random.random()
         self._sweep_task: asyncio.Task[None] | None = None
 
     @classmethod
