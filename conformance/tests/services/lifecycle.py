@@ -71,6 +71,7 @@ def run_held_connection(provider: ServiceProvider, name: str) -> None:
     paused, and the server answers new clients again after unpause."""
     handle = provider.get(name, dedicated=True)
     try:
+        roundtrip(handle.endpoint)  # warm up (moto imports a service's backend on its first request)
         held = HeldConnection(handle.endpoint, FAIL_TIMEOUT)
         try:
             handle.pause()

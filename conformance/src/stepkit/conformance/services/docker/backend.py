@@ -15,6 +15,7 @@ from ..errors import ServiceStartError
 from ..handle import ManagedHandle, ServiceHandle
 from ..ports import free_port
 from ..probes import wait_ready
+from ..reaper import reaper
 from .engine import (
     configure_testcontainers,
     docker_client,
@@ -92,8 +93,8 @@ class DockerBackend:
 
     Every container is labelled with this backend's session id and owner pid, so ``close()``
     removes them all even when a handle was lost (it also runs at interpreter exit); containers of
-    dead owners on this host are removed when the backend is created. Fixed host ports keep the
-    address across stop/start.
+    dead owners on this host are removed when the backend is created, and by the ``reaper`` as
+    soon as this process dies, however it dies. Fixed host ports keep the address across stop/start.
     """
 
     def __init__(self, environ: Mapping[str, str]) -> None:
@@ -104,6 +105,7 @@ class DockerBackend:
         self._handles: list[ContainerHandle] = []
         self._lock = threading.Lock()
         reap_stale_containers(self._client)
+        reaper().track_containers(self._session)
         atexit.register(self.close)
 
     @property
@@ -164,3 +166,4 @@ class DockerBackend:
         for handle in handles:
             handle.close()
         remove_session_containers(self._client, self._session)
+        reaper().untrack_containers(self._session)

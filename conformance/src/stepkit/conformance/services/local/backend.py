@@ -16,6 +16,7 @@ from ..errors import ServiceStartError
 from ..handle import ManagedHandle, ServiceHandle
 from ..ports import free_port
 from ..probes import wait_ready
+from ..reaper import reaper
 from .kafka import TansuServer
 from .moto import MotoServer
 from .mysql import MariaDbServer
@@ -104,7 +105,8 @@ class LocalBackend:
 
     Each server gets a free port on 127.0.0.1 and its own data dir. ``close()`` closes every
     handle still open and removes the temporary directory; it is idempotent and also runs at
-    interpreter exit, so servers do not outlive a test run that forgot to close.
+    interpreter exit, so servers do not outlive a test run that forgot to close; when the run
+    is killed instead (SIGTERM, SIGKILL, ``os._exit``), the ``reaper`` kills them.
     """
 
     def __init__(self, environ: Mapping[str, str]) -> None:
@@ -123,6 +125,7 @@ class LocalBackend:
             if self._root is None:
                 self._root = Path(tempfile.mkdtemp(prefix="stepkit-services-"))
                 self._root.chmod(0o711)  # servers may run as another user (PostgreSQL as root)
+                reaper().track_path(str(self._root))
             return self._root
 
     def start(self, name: ServiceName) -> ServiceHandle:
@@ -163,3 +166,4 @@ class LocalBackend:
             handle.close()
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
+            reaper().untrack_path(str(root))

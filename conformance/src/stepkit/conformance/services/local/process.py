@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..reaper import reaper
 from . import proctree
 
 
@@ -19,7 +20,8 @@ class ManagedProcess:
     session; see ``proctree``), so wrapper scripts, the Erlang VM and PostgreSQL backends (which
     each run in their own session) are paused and resumed together. ``terminate`` resumes them,
     sends ``stop_signal`` to the group, waits up to ``grace`` seconds for every process of the
-    server to exit, then SIGKILLs what remains.
+    server to exit, then SIGKILLs what remains. A launched process is registered with the
+    ``reaper`` until ``terminate`` returns, so it is killed even when the test run is.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class ManagedProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        reaper().track_process(self._popen.pid)
 
     @property
     def pid(self) -> int | None:
@@ -113,6 +116,7 @@ class ManagedProcess:
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"{self.argv[0]} (pid {pgid}) survived SIGKILL") from exc
         self._popen = None
+        reaper().untrack_process(pgid)
 
     def log_tail(self, lines: int = 40) -> str:
         """The last ``lines`` lines of the log, for error messages."""
