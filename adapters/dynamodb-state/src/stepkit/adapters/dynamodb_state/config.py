@@ -12,10 +12,14 @@ from stepkit.core.backoff import Backoff
 BACKEND = "dynamodb"
 """The backend's name in error messages."""
 
-DYNAMODB_ITEM_LIMIT = 400 * 1024
-"""DynamoDB's largest item, in bytes (attribute names included)."""
+DYNAMODB_ITEM_LIMIT = 400_000
+"""DynamoDB's 400 KB item limit (attribute names included), read as 400,000 bytes.
 
-MAX_NAMESPACE_BYTES = 1020
+AWS accepts up to 409,600 bytes and moto up to 405,000; the adapter checks
+the smaller figure so an item it accepts is accepted by both.
+"""
+
+MAX_NAMESPACE_BYTES = 1019
 """Longest namespace (UTF-8 bytes) that keeps every partition key within DynamoDB's 2048 bytes."""
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")

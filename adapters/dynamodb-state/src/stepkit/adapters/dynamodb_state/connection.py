@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from stepkit.adapters.aws_common import AwsClient, is_not_found, translate
 from stepkit.adapters.dynamodb_state.config import BACKEND, DynamoDBStateConfig
 from stepkit.adapters.dynamodb_state.table import TableKeeper
+from stepkit.core.errors import AdapterUnavailableError
 
 T = TypeVar("T")
 Client = Any
@@ -35,6 +36,13 @@ class DynamoDBConnection:
         self._timeout = config.operation_timeout
         self._aws = AwsClient(config, "dynamodb", backend=BACKEND, pool_size=POOL_SIZE)
         self._table = TableKeeper(config)
+        self.generation = 0
+        """Rises whenever the table was found missing or DynamoDB was unreachable.
+
+        Whatever an instance remembers about the table's contents (the group
+        index cache) is only valid within one generation: a restarted moto, or
+        a re-created table, has lost it.
+        """
 
     async def call(self, operation: str, fn: Callable[[Client], Awaitable[T]]) -> T:
         """Run ``fn(client)`` within the operation timeout, on an existing table.
@@ -55,10 +63,14 @@ class DynamoDBConnection:
                 async with asyncio.timeout(self._timeout):
                     return await fn(client)
             except Exception as exc:
-                if attempt == 1 and is_not_found(exc):
-                    self._table.forget()
-                    continue
+                if is_not_found(exc):
+                    self.generation += 1
+                    if attempt == 1:
+                        self._table.forget()
+                        continue
                 error = translate(exc, backend=BACKEND, operation=operation, timeout=self._timeout)
+                if isinstance(error, AdapterUnavailableError):
+                    self.generation += 1
                 if error is exc:
                     raise
                 raise error from exc

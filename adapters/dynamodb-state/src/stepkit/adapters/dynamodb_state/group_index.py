@@ -56,18 +56,20 @@ class GroupIndex:
         self._reuse = config.index_reuse_seconds
         self._grace_ms = int(config.index_grace_seconds * 1000)
         self._written: OrderedDict[str, float] = OrderedDict()
+        self._generation = db.generation
 
     def _key(self, group_id: str) -> Item:
         return {PK: {"S": self._pk}, SK: {"S": group_id}}
 
-    def action(self, group_id: str) -> tuple[dict[str, Any], float]:
-        """A transaction ``Put`` of the group's index item, and the local time it was built."""
-        started = time.monotonic()
-        item = layout.index_item(self._prefix, group_id, layout.new_token(), layout.now_ms())
-        return {"Put": {"TableName": self._db.table_name, "Item": item}}, started
-
     def fresh(self, group_id: str) -> bool:
-        """True when this instance wrote the group's index item recently enough to rely on it."""
+        """True when this instance wrote the group's index item recently enough to rely on it.
+
+        Never after the connection's generation changed (table lost or DynamoDB unreachable since).
+        """
+        if self._generation != self._db.generation:
+            self._written.clear()
+            self._generation = self._db.generation
+            return False
         written = self._written.get(group_id)
         if written is None:
             return False
@@ -77,9 +79,9 @@ class GroupIndex:
         del self._written[group_id]
         return False
 
-    def remember(self, group_id: str, started: float) -> None:
-        """Record an index write of ``group_id`` begun at local monotonic time ``started``."""
-        if self._reuse <= 0:
+    def remember(self, group_id: str, started: float, generation: int) -> None:
+        """Record an index write of ``group_id`` begun at ``started`` (local monotonic) in ``generation``."""
+        if self._reuse <= 0 or generation != self._db.generation:
             return
         self._written[group_id] = started
         self._written.move_to_end(group_id)
@@ -90,9 +92,10 @@ class GroupIndex:
         """Make sure the group's index item exists before entries of the group are written."""
         if self.fresh(group_id):
             return
-        put, started = self.action(group_id)
-        await self._db.call(operation, lambda c: c.put_item(**put["Put"]))
-        self.remember(group_id, started)
+        started, generation = time.monotonic(), self._db.generation
+        item = layout.index_item(self._prefix, group_id, layout.new_token(), layout.now_ms())
+        await self._db.call(operation, lambda c: c.put_item(TableName=self._db.table_name, Item=item))
+        self.remember(group_id, started, generation)
 
     async def entries(self, operation: str) -> list[IndexEntry]:
         """Every index item of the namespace (groups that may hold entries)."""

@@ -1,0 +1,72 @@
+"""Fixtures: a real moto DynamoDB (kit-provisioned or ``STEPKIT_DYNAMODB_URL``), fresh namespaces, a raw client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import aioboto3  # type: ignore[import-untyped]
+import pytest
+
+from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
+from stepkit.conformance.services import ServiceHandle, ServiceProvider
+
+
+@pytest.fixture(scope="session")
+def dynamodb_url(stepkit_services: ServiceProvider) -> str:
+    """The real DynamoDB endpoint (a moto server) under test."""
+    return stepkit_services.get("dynamodb").endpoint.url
+
+
+@pytest.fixture
+def dedicated_dynamodb(stepkit_services: ServiceProvider) -> Iterator[ServiceHandle]:
+    """A moto server of this test alone, with fault controls; skipped when the provider cannot fault it."""
+    handle = stepkit_services.get("dynamodb", dedicated=True)
+    if not handle.supports_faults:
+        handle.close()
+        pytest.skip(f"{handle.describe()} cannot be paused or restarted (a URL was given)")
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A namespace no other test uses."""
+    return f"test-ddb-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def make_state(dynamodb_url: str, namespace: str) -> AsyncIterator[Callable[..., DynamoDBStateAdapter]]:
+    """Builds adapters on the test's namespace; all are closed (and their groups cleared) after the test."""
+    made: list[DynamoDBStateAdapter] = []
+
+    def make(**settings: Any) -> DynamoDBStateAdapter:
+        config = {"url": dynamodb_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
+        adapter = DynamoDBStateAdapter(config)
+        made.append(adapter)
+        return adapter
+
+    yield make
+    cleaner = DynamoDBStateAdapter({"url": dynamodb_url, "namespace": namespace})
+    for group in await cleaner.group_ids():
+        await cleaner.clear(group)
+    await cleaner.close()
+    for adapter in made:
+        await adapter.close()
+
+
+@pytest.fixture
+async def state(make_state: Callable[..., DynamoDBStateAdapter]) -> DynamoDBStateAdapter:
+    """One adapter on a fresh namespace."""
+    return make_state()
+
+
+@pytest.fixture
+async def raw(dynamodb_url: str) -> AsyncIterator[Any]:
+    """A plain aiobotocore DynamoDB client on the same server, to inspect what the adapter stored."""
+    session = aioboto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+    async with session.client("dynamodb", endpoint_url=dynamodb_url) as client:
+        yield client
