@@ -18,7 +18,8 @@ async def test_item_limit_states_both_numbers(state: DynamoDBStateAdapter) -> No
         await state.set("g", "k", too_big)
     assert refused.value.limit == DYNAMODB_ITEM_LIMIT
     assert refused.value.size > DYNAMODB_ITEM_LIMIT
-    assert str(DYNAMODB_ITEM_LIMIT) in str(refused.value) and str(refused.value.size) in str(refused.value)
+    assert str(DYNAMODB_ITEM_LIMIT) in str(refused.value)
+    assert str(refused.value.size) in str(refused.value)
     assert await state.get("g", "k") == "old"
 
 
@@ -30,7 +31,7 @@ async def test_value_over_limit_refused_with_numbers(state: DynamoDBStateAdapter
 
 
 async def test_set_many_with_one_oversize_value_writes_nothing(state: DynamoDBStateAdapter) -> None:
-    values = {f"k{i}": i for i in range(150)}
+    values: dict[str, object] = {f"k{i}": i for i in range(150)}
     values["huge"] = "x" * (DYNAMODB_ITEM_LIMIT - 10)
     with pytest.raises(ValueTooLargeError):
         await state.set_many("g", values)

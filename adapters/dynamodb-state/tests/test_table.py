@@ -38,7 +38,8 @@ async def test_missing_table_refused_without_create(make_state: Callable[..., Dy
     state = make_state(table_name=name, create_table=False)
     with pytest.raises(AdapterConfigurationError) as refused:
         await state.get("g", "k")
-    assert name in str(refused.value) and "create_table" in str(refused.value)
+    assert name in str(refused.value)
+    assert "create_table" in str(refused.value)
     assert await state.is_healthy() is False
 
 
