@@ -103,9 +103,12 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(anchor.stop())
-        consumer = self.clients.consumer(self.group.group_id)
+        consumer = await started_consumer(self.clients.consumer(self.group.group_id))
+        # Subscribing after start: joining the group happens in the background
+        # (the start position is already committed), so subscribe never waits
+        # for a rebalance.
         consumer.subscribe([self.group.events, self.group.retry], listener=self)
-        self._consumer = await started_consumer(consumer)
+        self._consumer = consumer
         self._tasks = [asyncio.create_task(self._fetch_loop()), asyncio.create_task(self._commit_loop())]
 
     async def stop(self) -> None:
