@@ -15,9 +15,10 @@ from runtime_testing import write_app
 from stepkit.core.defaults.file_state import FileStateAdapter
 from stepkit.core.defaults.inprocess_events import InProcessEventAdapter
 from stepkit.core.models.events import Event, QueueConfig
+from stepkit.core.protocols.events import EventHandler
 
 
-def slow_handler(seconds: float, handled: list[object]):  # type: ignore[no-untyped-def]
+def slow_handler(seconds: float, handled: list[object]) -> EventHandler:
     async def handle(event: Event) -> None:
         await asyncio.sleep(seconds)
         handled.append(event.data)
