@@ -35,6 +35,7 @@ from stepkit.conformance.report import markdown, terminal
 from stepkit.conformance.report.collector import Collector
 from stepkit.conformance.report.json_report import build_report, write_report
 from stepkit.conformance.services import ServiceEndpoint, ServiceProvider, provider_from_env
+from stepkit.conformance.services.custom import unknown_service_message
 from stepkit.conformance.targets import AdapterTarget, TargetError, select_targets
 from stepkit.core import Capability
 
@@ -193,7 +194,24 @@ def _capability(marker: pytest.Mark) -> Capability:
     return Capability(marker.args[0])
 
 
+def _check_services(config: pytest.Config) -> None:
+    """One usage error naming every service no provider knows (rather than an error per test)."""
+    state = _session(config)
+    if not state.targets:
+        return
+    provider = state.get_provider()
+    needed: dict[str, list[str]] = {}
+    for target in state.targets:
+        for name in target.services:
+            needed.setdefault(name, []).append(target.id)
+    unknown = [f"{unknown_service_message(name)} [needed by {', '.join(ids)}]" for name, ids in needed.items()
+               if not provider.knows(name)]  # fmt: skip
+    if unknown:
+        raise pytest.UsageError("\n".join(unknown))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _check_services(config)
     tiers = set(config.getoption("stepkit_tiers") or TIERS)
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from stepkit.conformance.context import ConformanceContext, install_resolver
 from stepkit.conformance.services import ServiceEndpoint
-from stepkit.conformance.services.endpoint import check_service_name, service_url
+from stepkit.conformance.services.endpoint import placeholder_endpoint
 from stepkit.core import (
     Adapter,
     AdapterKind,
@@ -110,8 +110,7 @@ def kind_of(adapter_class: type[Adapter]) -> AdapterKind:
 
 
 def _placeholder(name: str) -> ServiceEndpoint:
-    checked = check_service_name(name)
-    return ServiceEndpoint(checked, service_url(checked, "127.0.0.1", 9), "127.0.0.1", 9, "url")
+    return placeholder_endpoint(name)
 
 
 def probe(reference: str, target_id: str | None = None) -> AdapterTarget:

@@ -3,11 +3,13 @@
 ``provider_from_env()`` returns a ``ServiceProvider``; ``provider.get("redis")`` returns a
 ``ServiceHandle`` whose ``endpoint`` (a ``ServiceEndpoint``) says where the server answers, and
 whose ``pause``/``unpause``/``stop``/``start`` inject faults. Servers come from Testcontainers
-(Docker), from local server processes, or from URLs in ``STEPKIT_<SERVICE>_URL``.
+(Docker), from local server processes, or from URLs in ``STEPKIT_<SERVICE>_URL``. Services the kit
+does not know can be declared (``CustomService``, ``declare_service``; see ``custom``).
 """
 
 from __future__ import annotations
 
+from .custom import CustomService, UnknownServiceError, declare_service
 from .endpoint import SERVICE_NAMES, ProviderKind, ServiceEndpoint, ServiceName
 from .errors import (
     FaultsNotSupportedError,
@@ -22,6 +24,7 @@ from .selection import provider_from_env
 
 __all__ = [
     "SERVICE_NAMES",
+    "CustomService",
     "FaultsNotSupportedError",
     "HandleStateError",
     "MissingBinaryError",
@@ -32,5 +35,7 @@ __all__ = [
     "ServiceName",
     "ServiceProvider",
     "ServiceStartError",
+    "UnknownServiceError",
+    "declare_service",
     "provider_from_env",
 ]

@@ -6,7 +6,7 @@ import threading
 from abc import ABC, abstractmethod
 from typing import Literal
 
-from .endpoint import ServiceEndpoint
+from .endpoint import KEEPS_DATA_ON_RESTART, ServiceEndpoint, builtin_service
 from .errors import FaultsNotSupportedError, HandleStateError
 
 HandleState = Literal["running", "paused", "stopped", "closed"]
@@ -46,6 +46,17 @@ class ServiceHandle(ABC):
     @abstractmethod
     def state(self) -> HandleState:
         """``running``, ``paused``, ``stopped`` or ``closed``."""
+
+    @property
+    def keeps_data_on_restart(self) -> bool:
+        """Whether data written before ``stop()`` is still there after ``start()``.
+
+        True for PostgreSQL, MariaDB, RabbitMQ (durable queues) and Redis (RDB snapshot at
+        shutdown) as the kit runs them; False for Tansu (in-memory) and moto. A declared service
+        says so itself (``CustomService.keeps_data_on_restart``).
+        """
+        known = builtin_service(self.endpoint.name)
+        return KEEPS_DATA_ON_RESTART[known] if known is not None else False
 
     @abstractmethod
     def pause(self) -> None:
@@ -167,8 +178,9 @@ class ManagedHandle(ServiceHandle):
 class UrlHandle(ServiceHandle):
     """A server the user named with ``STEPKIT_<SERVICE>_URL``; the kit neither controls nor stops it."""
 
-    def __init__(self, endpoint: ServiceEndpoint) -> None:
+    def __init__(self, endpoint: ServiceEndpoint, *, url_variable: str | None = None) -> None:
         self._endpoint = endpoint
+        self._url_variable = url_variable or f"STEPKIT_{endpoint.name.upper()}_URL"
         self._closed = False
 
     @property
@@ -190,7 +202,7 @@ class UrlHandle(ServiceHandle):
     def _refuse(self, operation: str) -> FaultsNotSupportedError:
         return FaultsNotSupportedError(
             f"cannot {operation} {self._endpoint.name}: it is a user-supplied server "
-            f"(STEPKIT_{self._endpoint.name.upper()}_URL); check supports_faults first"
+            f"({self._url_variable}); check supports_faults first"
         )
 
     def pause(self) -> None:

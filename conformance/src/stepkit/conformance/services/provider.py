@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .backend import Backend
-from .endpoint import ServiceName, check_service_name
+from .custom import UnknownServiceError, custom_handle, find_service, unknown_service_message
+from .endpoint import ServiceName, builtin_service
 from .handle import ServiceHandle
 
 log = logging.getLogger(__name__)
@@ -23,13 +25,18 @@ class ServiceProvider:
     - ``close()`` closes every handle it handed out, then lets each backend remove leftovers
       (containers by label, process groups, data dirs). It is idempotent, and the provider can
       be used again afterwards.
+    - A name the kit does not provision is looked up among declared services (``CustomService``:
+      declared in code, by entry point, or by ``STEPKIT_<NAME>_URL``); its server is the user's,
+      so ``dedicated=True`` hands out another handle on that same server.
+      ``UnknownServiceError`` (a ``ValueError``) says how to declare a name found nowhere.
 
     Thread-safe: concurrent ``get`` calls for one name start at most one shared server.
     """
 
-    def __init__(self, backend_for: Callable[[ServiceName], Backend]) -> None:
+    def __init__(self, backend_for: Callable[[ServiceName], Backend], environ: Mapping[str, str] | None = None) -> None:
         self._backend_for = backend_for
-        self._shared: dict[ServiceName, ServiceHandle] = {}
+        self._environ = dict(os.environ if environ is None else environ)
+        self._shared: dict[str, ServiceHandle] = {}
         self._dedicated: list[ServiceHandle] = []
         self._backends: dict[int, Backend] = {}
         self._lock = threading.Lock()
@@ -41,17 +48,33 @@ class ServiceProvider:
         log.info("stepkit services: %s", handle.describe())
         return handle
 
+    def _start_any(self, name: str) -> ServiceHandle:
+        builtin = builtin_service(name)
+        if builtin is not None:
+            return self._start(builtin)
+        declared = find_service(name, self._environ)
+        if declared is None:
+            raise UnknownServiceError(unknown_service_message(name))
+        handle = custom_handle(declared, self._environ)
+        log.info("stepkit services: %s", handle.describe())
+        return handle
+
+    def knows(self, name: str) -> bool:
+        """Whether ``get(name)`` can serve ``name``: a kit service or a declared one."""
+        return builtin_service(name) is not None or find_service(name, self._environ) is not None
+
     def get(self, name: str, *, dedicated: bool = False) -> ServiceHandle:
-        """A ready server for ``name`` (see the class docstring); ``ValueError`` for an unknown name."""
-        service = check_service_name(name)
+        """A ready server for ``name`` (see the class docstring); ``UnknownServiceError`` (a
+        ``ValueError``) naming how to declare ``name`` when nobody provisions it."""
+        service = name
         with self._lock:
             if dedicated:
-                handle = self._start(service)
+                handle = self._start_any(service)
                 self._dedicated.append(handle)
                 return handle
             shared = self._shared.get(service)
             if shared is None or shared.state == "closed":
-                shared = self._start(service)
+                shared = self._start_any(service)
                 self._shared[service] = shared
             return shared
 

@@ -66,6 +66,7 @@ class _Selector:
 def provider_from_env(environ: Mapping[str, str] | None = None) -> ServiceProvider:
     """A provider configured by the environment (``os.environ`` by default).
 
+    Services the kit does not know are looked up among declared ones (``CustomService``).
     Per service: ``STEPKIT_<SERVICE>_URL`` set → that running server (provider ``url``, no fault
     controls). Otherwise ``STEPKIT_SERVICES``: ``docker`` → Testcontainers; ``local`` → server
     processes on this machine; ``auto`` (default) → Docker when an engine answers, else local.
@@ -73,4 +74,5 @@ def provider_from_env(environ: Mapping[str, str] | None = None) -> ServiceProvid
     ``stepkit/<image>:local``, else the official image. Nothing starts until ``get()``.
     ``ValueError`` for a bad ``STEPKIT_SERVICES`` value, raised here.
     """
-    return ServiceProvider(_Selector(os.environ if environ is None else environ))
+    env = os.environ if environ is None else environ
+    return ServiceProvider(_Selector(env), env)

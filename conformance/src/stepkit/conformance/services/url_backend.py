@@ -18,6 +18,7 @@ _DEFAULT_PORTS: dict[str, int] = {
     "amqp": 5672,
     "amqps": 5671,
     "kafka": 9092,
+    "nats": 4222,
     "http": 80,
     "https": 443,
 }
@@ -28,14 +29,16 @@ def url_variable(name: ServiceName) -> str:
     return f"STEPKIT_{name.upper()}_URL"
 
 
-def endpoint_from_url(name: ServiceName, url: str) -> ServiceEndpoint:
-    """Parse a user-supplied URL into an endpoint; ``ValueError`` names the variable when it has no host."""
+def endpoint_from_url(name: str, url: str, *, variable: str | None = None) -> ServiceEndpoint:
+    """Parse a user-supplied URL into an endpoint; ``ValueError`` names the variable (default
+    ``STEPKIT_<NAME>_URL``) when it has no host, or no port and a scheme without a default."""
+    source = variable or f"STEPKIT_{name.upper()}_URL"
     parts = urlsplit(url)
     if not parts.scheme or not parts.hostname:
-        raise ValueError(f"{url_variable(name)}={url!r} is not a URL with a scheme and a host")
+        raise ValueError(f"{source}={url!r} is not a URL with a scheme and a host")
     port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
     if port is None:
-        raise ValueError(f"{url_variable(name)}={url!r} has no port and scheme {parts.scheme!r} has no default")
+        raise ValueError(f"{source}={url!r} has no port and scheme {parts.scheme!r} has no default")
     return ServiceEndpoint(name=name, url=url, host=parts.hostname, port=port, provider="url")
 
 

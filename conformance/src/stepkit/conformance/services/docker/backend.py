@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ..endpoint import ProviderKind, ServiceEndpoint, ServiceName, service_url
+from ..endpoint import ProviderKind, ServiceEndpoint, ServiceName, check_service_name, service_url
 from ..errors import ServiceStartError
 from ..handle import ManagedHandle, ServiceHandle
 from ..ports import free_port
@@ -76,7 +76,7 @@ class ContainerHandle(ManagedHandle):
         self._docker().start()
         ep = self.endpoint
         wait_ready(
-            ep.name,
+            check_service_name(ep.name),
             ep.host,
             ep.port,
             self._ready_timeout,

@@ -67,7 +67,7 @@ class ProcessHandle(ManagedHandle):
         main = self._server.main
         main.launch()
         return wait_ready(
-            self.endpoint.name,
+            self._server.name,
             self.endpoint.host,
             self.endpoint.port,
             self._server.ready_timeout,
