@@ -266,6 +266,12 @@ class DynamoDBStateAdapter(StateAdapter):
                 "ConditionExpression": "attribute_not_exists(#k)",
                 "ExpressionAttributeNames": {"#k": PK},
             }
+        elif VERSION not in read:  # written by something else than this adapter: compare the value
+            condition = {
+                "ConditionExpression": "#v = :v AND attribute_not_exists(#ver)",
+                "ExpressionAttributeNames": {"#v": VALUE, "#ver": VERSION},
+                "ExpressionAttributeValues": {":v": read[VALUE]},
+            }
         else:
             condition = {
                 "ConditionExpression": "#ver = :ver",
