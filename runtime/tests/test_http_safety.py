@@ -28,6 +28,12 @@ APP = {
             await ctx.emit({"topic": "echoed", "data": req.body})
             return {"status": 200, "body": {"got": req.body}}
     """,
+    "steps/wrap_step.py": """
+        config = {"type": "api", "name": "Wrap", "path": "/wrap", "method": "POST", "emits": ["echoed"]}
+        async def handler(req, ctx):
+            await ctx.emit({"topic": "echoed", "data": {"wrapped": {"twice": req.body}}})
+            return {"status": 200}
+    """,
     "steps/item_step.py": """
         config = {"type": "api", "name": "Item", "path": "/items/{id}", "method": "GET"}
         async def handler(req, ctx):
@@ -109,6 +115,13 @@ async def test_a_body_over_the_request_limit_gets_413(client: httpx.AsyncClient)
 async def test_client_mistakes_in_bodies_are_400(client: httpx.AsyncClient, body: bytes, error: str) -> None:
     headers = {"content-type": "application/json"}
     assert_json_error(await client.post("/echo", content=body, headers=headers), 400, error)
+
+
+async def test_event_data_over_the_depth_limit_is_400(client: httpx.AsyncClient) -> None:
+    body = b"[" * 63 + b"]" * 63  # within the body limit; two levels deeper once wrapped in the event
+    assert (await client.post("/echo", content=body, headers={"content-type": "application/json"})).status_code == 200
+    response = await client.post("/wrap", content=body, headers={"content-type": "application/json"})
+    assert "nested deeper than 64 levels" in str(assert_json_error(response, 400, "cannot be stored or sent")["detail"])
 
 
 async def test_recursion_deep_bodies_are_400(tmp_path: Path, namespace: str) -> None:

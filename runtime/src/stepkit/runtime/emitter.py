@@ -8,6 +8,9 @@ Guarantees:
   ``fifo=True`` and needs ``messageGroupId``; without one the emit is refused.
 * The event carries the caller's trace id and a ``traceparent`` whose parent
   span is the emitting step's, so the subscriber continues the same trace.
+* Data that is not JSON within the core's limits (NaN, nesting deeper than
+  64 levels, huge integers) raises :class:`AdapterSerializationError` naming
+  the step and topic; nothing is sent.
 * ``emit`` returns once the event adapter accepted the event.
 """
 
@@ -17,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stepkit.core.errors import InvalidEventError
+from stepkit.core.json_codec import check_json
 from stepkit.core.models.events import Event
 from stepkit.core.protocols.events import EventAdapter
 from stepkit.runtime.step import Step
@@ -71,6 +75,7 @@ class Emitter:
                 f"step {step.name!r}: topic {topic!r} has a FIFO subscriber (step {fifo_subscriber!r}), "
                 "so emit needs a 'messageGroupId'"
             )
+        check_json(message.get("data"), f"data of the event step {step.name!r} emits on topic {topic!r}")
         event = Event(
             topic=topic,
             data=message.get("data"),
