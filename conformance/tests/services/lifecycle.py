@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
-from service_clients import HeldConnection, roundtrip
+from service_clients import HAS_MARK, WRITE_MARK, HeldConnection, roundtrip
 
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
@@ -86,5 +86,23 @@ def run_held_connection(provider: ServiceProvider, name: str) -> None:
         finally:
             held.close()
         roundtrip(handle.endpoint)
+    finally:
+        handle.close()
+
+
+def run_keeps_data(provider: ServiceProvider, name: str) -> None:
+    """``keeps_data_on_restart`` tells the truth: data written before stop() is there after
+    start() exactly when the handle says so."""
+    handle = provider.get(name, dedicated=True)
+    try:
+        WRITE_MARK[name](handle.endpoint)
+        assert HAS_MARK[name](handle.endpoint), f"{name}: the mark is not readable before the restart"
+        handle.stop()
+        handle.start()
+        kept = bool(HAS_MARK[name](handle.endpoint))
+        assert kept == handle.keeps_data_on_restart, (
+            f"{name} ({handle.origin}): keeps_data_on_restart is {handle.keeps_data_on_restart} "
+            f"but the data {'survived' if kept else 'was lost'}"
+        )
     finally:
         handle.close()

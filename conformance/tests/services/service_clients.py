@@ -232,3 +232,133 @@ class HeldConnection:
                 close()
             except Exception:  # noqa: BLE001 - best effort after a fault
                 pass
+
+
+# -- data across a restart -----------------------------------------------------------------------
+_MARK = "stepkit-restart-mark"
+
+
+def _redis_write(ep: ServiceEndpoint) -> None:
+    redis.Redis.from_url(ep.url, socket_timeout=5).set(_MARK, "1")
+
+
+def _redis_read(ep: ServiceEndpoint) -> bool:
+    return redis.Redis.from_url(ep.url, socket_timeout=5).get(_MARK) == b"1"
+
+
+async def _postgres_write(ep: ServiceEndpoint) -> None:
+    conn = await asyncpg.connect(ep.url, timeout=5)
+    try:
+        await conn.execute("CREATE TABLE restart_mark (v int); INSERT INTO restart_mark VALUES (1)")
+    finally:
+        await conn.close()
+
+
+async def _postgres_read(ep: ServiceEndpoint) -> bool:
+    conn = await asyncpg.connect(ep.url, timeout=5)
+    try:
+        return bool(await conn.fetchval("SELECT to_regclass('restart_mark') IS NOT NULL"))
+    finally:
+        await conn.close()
+
+
+def _mysql_connect(ep: ServiceEndpoint) -> Any:
+    parts = urlsplit(ep.url)
+    return pymysql.connect(
+        host=ep.host, port=ep.port, user=parts.username, password=parts.password or "",
+        database=parts.path.lstrip("/"), connect_timeout=5, autocommit=True,
+    )  # fmt: skip
+
+
+def _mysql_write(ep: ServiceEndpoint) -> None:
+    with _mysql_connect(ep) as conn, conn.cursor() as cursor:
+        cursor.execute("CREATE TABLE restart_mark (v int)")
+        cursor.execute("INSERT INTO restart_mark VALUES (1)")
+
+
+def _mysql_read(ep: ServiceEndpoint) -> bool:
+    with _mysql_connect(ep) as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW TABLES LIKE 'restart_mark'")
+        return cursor.fetchone() is not None
+
+
+async def _rabbitmq_write(ep: ServiceEndpoint) -> None:
+    conn = await aio_pika.connect(ep.url, timeout=5)
+    try:
+        channel = await conn.channel()
+        await channel.declare_queue(_MARK, durable=True)
+        message = aio_pika.Message(b"1", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+        await channel.default_exchange.publish(message, routing_key=_MARK)
+    finally:
+        await conn.close()
+
+
+async def _rabbitmq_read(ep: ServiceEndpoint) -> bool:
+    conn = await aio_pika.connect(ep.url, timeout=5)
+    try:
+        channel = await conn.channel()
+        queue = await channel.declare_queue(_MARK, durable=True)
+        message = await queue.get(fail=False)
+        return message is not None and message.body == b"1"
+    finally:
+        await conn.close()
+
+
+async def _kafka_write(ep: ServiceEndpoint) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=f"{ep.host}:{ep.port}")
+    await producer.start()
+    try:
+        await producer.send_and_wait(_MARK, b"1")
+    finally:
+        await producer.stop()
+
+
+async def _kafka_read(ep: ServiceEndpoint) -> bool:
+    consumer = AIOKafkaConsumer(
+        _MARK, bootstrap_servers=f"{ep.host}:{ep.port}", auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=3000)
+        return any(record.value == b"1" for records in batches.values() for record in records)
+    finally:
+        await consumer.stop()
+
+
+def _dynamodb_write(ep: ServiceEndpoint) -> None:
+    client: Any = _boto(ep, "dynamodb", 5.0)
+    client.create_table(
+        TableName=_MARK,
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _dynamodb_read(ep: ServiceEndpoint) -> bool:
+    client: Any = _boto(ep, "dynamodb", 5.0)
+    return _MARK in client.list_tables()["TableNames"]
+
+
+def _sqs_write(ep: ServiceEndpoint) -> None:
+    client: Any = _boto(ep, "sqs", 5.0)
+    client.create_queue(QueueName=_MARK)
+
+
+def _sqs_read(ep: ServiceEndpoint) -> bool:
+    client: Any = _boto(ep, "sqs", 5.0)
+    return any(url.endswith(_MARK) for url in client.list_queues().get("QueueUrls", []))
+
+
+def _run(fn: Callable[[ServiceEndpoint], Awaitable[Any]]) -> Callable[[ServiceEndpoint], Any]:
+    return lambda ep: asyncio.run(asyncio.wait_for(fn(ep), 30))
+
+
+WRITE_MARK: dict[str, Callable[[ServiceEndpoint], Any]] = {
+    "redis": _redis_write, "postgres": _run(_postgres_write), "mysql": _mysql_write,
+    "rabbitmq": _run(_rabbitmq_write), "kafka": _run(_kafka_write), "dynamodb": _dynamodb_write, "sqs": _sqs_write,
+}  # fmt: skip
+HAS_MARK: dict[str, Callable[[ServiceEndpoint], Any]] = {
+    "redis": _redis_read, "postgres": _run(_postgres_read), "mysql": _mysql_read,
+    "rabbitmq": _run(_rabbitmq_read), "kafka": _run(_kafka_read), "dynamodb": _dynamodb_read, "sqs": _sqs_read,
+}  # fmt: skip

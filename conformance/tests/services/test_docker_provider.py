@@ -8,7 +8,7 @@ import docker
 import docker.errors
 import pytest
 from conftest import TIMINGS
-from lifecycle import run_held_connection, run_lifecycle
+from lifecycle import run_held_connection, run_keeps_data, run_lifecycle
 from service_clients import roundtrip
 
 from stepkit.conformance.services import SERVICE_NAMES, ServiceProvider, provider_from_env
@@ -28,6 +28,11 @@ def test_lifecycle(docker_provider: ServiceProvider, name: str) -> None:
 @pytest.mark.parametrize("name", SERVICES)
 def test_pause_freezes_held_connections(docker_provider: ServiceProvider, name: str) -> None:
     run_held_connection(docker_provider, name)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_keeps_data_on_restart_is_truthful(docker_provider: ServiceProvider, name: str) -> None:
+    run_keeps_data(docker_provider, name)
 
 
 def test_shared_instance_is_reused_and_close_removes_containers(docker_provider: ServiceProvider) -> None:

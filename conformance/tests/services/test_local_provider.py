@@ -6,7 +6,7 @@ import os
 
 import pytest
 from conftest import TIMINGS
-from lifecycle import refuses_connections, run_held_connection, run_lifecycle
+from lifecycle import refuses_connections, run_held_connection, run_keeps_data, run_lifecycle
 from service_clients import roundtrip
 
 from stepkit.conformance.services import SERVICE_NAMES, ServiceProvider, provider_from_env
@@ -23,6 +23,11 @@ def test_lifecycle(local_provider: ServiceProvider, name: str) -> None:
 @pytest.mark.parametrize("name", SERVICES)
 def test_pause_freezes_held_connections(local_provider: ServiceProvider, name: str) -> None:
     run_held_connection(local_provider, name)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_keeps_data_on_restart_is_truthful(local_provider: ServiceProvider, name: str) -> None:
+    run_keeps_data(local_provider, name)
 
 
 def test_close_stops_processes_and_removes_data() -> None:
