@@ -1,49 +1,39 @@
-"""Fixtures: a real PostgreSQL (stepkit-conformance plugin, or ``STEPKIT_POSTGRES_URL``) and fresh namespaces."""
+"""The shared SQL cron test fixtures, on a real PostgreSQL (stepkit_services or ``STEPKIT_POSTGRES_URL``)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Callable
+from typing import Any
 
-import asyncpg
 import pytest
 
 from stepkit.adapters.postgres_cron import PostgresCronAdapter
-from stepkit.conformance.services import ServiceProvider
+from stepkit.adapters.sql_cron_common.adapter import SqlCronAdapter
+from stepkit.adapters.sql_cron_common.testing import (  # noqa: F401 - fixtures
+    SqlTestBackend,
+    count_rows,
+    database_now,
+    dead_url,
+    fresh_prefix,
+    kill_sessions,
+    make_cron,
+    sql_url,
+)
+
+
+async def _query(adapter: SqlCronAdapter, sql: str, args: tuple[Any, ...]) -> Any:
+    return await adapter._run("test", lambda conn: conn.fetchval(sql, *args))
 
 
 @pytest.fixture(scope="session")
-def postgres_url(stepkit_services: ServiceProvider) -> str:
-    """The real PostgreSQL under test."""
-    return stepkit_services.get("postgres").endpoint.url
-
-
-@pytest.fixture
-async def make_cron(postgres_url: str) -> AsyncIterator[Callable[..., PostgresCronAdapter]]:
-    """Builds adapters sharing one fresh namespace; closes them and drops test-only tables afterwards."""
-    namespace = f"test-cron-{uuid.uuid4().hex}"
-    made: list[PostgresCronAdapter] = []
-
-    def make(**settings: object) -> PostgresCronAdapter:
-        config = {"url": postgres_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
-        adapter = PostgresCronAdapter(config)
-        made.append(adapter)
-        return adapter
-
-    yield make
-    prefixes = {a.dialect.tables for a in made if a.dialect.tables.locks != "stepkit_cron_locks"}
-    for adapter in made:
-        await adapter.close()
-    if prefixes:
-        conn = await asyncpg.connect(postgres_url)
-        try:
-            for tables in prefixes:
-                await conn.execute(f"DROP TABLE IF EXISTS {tables.locks}, {tables.floors}")
-        finally:
-            await conn.close()
-
-
-@pytest.fixture
-def fresh_prefix() -> str:
-    """A table prefix no other test uses (its tables are dropped after the test)."""
-    return f"t{uuid.uuid4().hex[:12]}_"
+def sql_backend() -> SqlTestBackend:
+    """PostgreSQL's queries for the shared tests."""
+    return SqlTestBackend(
+        adapter_class=PostgresCronAdapter,
+        service="postgres",
+        dead_url_template="postgresql://x@127.0.0.1:{port}/x",
+        query=_query,
+        now_sql="SELECT clock_timestamp()",
+        session_sql="SELECT pg_backend_pid()",
+        kill_sql="SELECT pg_terminate_backend({session})",
+        count_sql="SELECT count(*) FROM {locks} WHERE namespace = $1",
+    )

@@ -1,9 +1,15 @@
-"""Backend-agnostic checks of a SQL cron adapter against a real server.
+"""Backend-agnostic tests of a SQL cron adapter against a real server, written once.
 
-Each adapter package's tests call these with a ``make`` function that builds
-adapters on its real database (one namespace per test, closed after it); the
-checks live here once instead of being copied into every package. They are
-plain async functions raising ``AssertionError``, usable from any test runner.
+An adapter package's test module imports these ``test_*`` functions (pytest
+collects them there); the fixtures they take come from :mod:`.testing`:
+
+* ``make_cron(**settings)``: builds adapters on the real database, sharing one
+  fresh namespace, closed after the test;
+* ``fresh_prefix``: a table prefix no other test uses;
+* ``database_now()``: the server's clock as an aware UTC datetime;
+* ``dead_url``: a URL of the same kind where nothing listens;
+* ``kill_sessions(adapter)``: the server kills the adapter's pooled sessions;
+* ``count_rows(adapter)``: lock rows of the adapter's namespace.
 """
 
 from __future__ import annotations
@@ -59,9 +65,9 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 10.0) 
     raise AssertionError(f"condition not reached within {within:g}s")
 
 
-async def race_has_one_winner(make: Make) -> None:
+async def test_race_has_one_winner(make_cron: Make) -> None:
     """Eight instances race five times for a job: exactly one wins each round."""
-    racers = [make() for _ in range(8)]
+    racers = [make_cron() for _ in range(8)]
     for round_number in range(5):
         locks = await asyncio.gather(*(r.acquire_lock(f"race-{round_number}", 30) for r in racers))
         winners = [lock for lock in locks if lock is not None]
@@ -69,9 +75,9 @@ async def race_has_one_winner(make: Make) -> None:
         assert await racers[0].release_lock(winners[0]) is True
 
 
-async def stale_holder_is_powerless(make: Make) -> None:
+async def test_stale_holder_is_powerless(make_cron: Make) -> None:
     """An expired holder cannot release or renew the new holder's lock; release is idempotent."""
-    first, second = make(), make()
+    first, second = make_cron(), make_cron()
     stale = await first.acquire_lock("job", 0.05)
     assert stale is not None
     fresh = await eventually(lambda: second.acquire_lock("job", 30))
@@ -84,9 +90,9 @@ async def stale_holder_is_powerless(make: Make) -> None:
     assert await second.release_lock(fresh) is False
 
 
-async def times_come_from_the_database(make: Make, database_now: Callable[[], Awaitable[Any]]) -> None:
+async def test_times_come_from_the_database(make_cron: Make, database_now: Callable[[], Awaitable[Any]]) -> None:
     """``acquired_at`` is the server's clock and ``expires_at - acquired_at`` is the ttl to the microsecond."""
-    cron = make()
+    cron = make_cron()
     before = await database_now()
     lock = await cron.acquire_lock("clock", 1.25)
     after = await database_now()
@@ -98,13 +104,17 @@ async def times_come_from_the_database(make: Make, database_now: Callable[[], Aw
     assert listed["clock"].expires_at > lock.expires_at
 
 
-async def fencing_survives_release_expiry_and_cleanup(make: Make) -> None:
+async def test_fencing_survives_release_expiry_and_cleanup(make_cron: Make) -> None:
     """Tokens of a job rise strictly across release, expiry and the sweep that deletes its row."""
-    cron = make()
+    cron = make_cron()
     tokens: list[int] = []
     for step in range(6):
         ttl = 0.05 if step % 2 else 30.0
-        lock = await eventually(lambda ttl=ttl: cron.acquire_lock("fenced", ttl))
+
+        async def take(ttl: float = ttl) -> CronLock | None:
+            return await cron.acquire_lock("fenced", ttl)
+
+        lock = await eventually(take)
         tokens.append(lock.fencing_token)
         if step % 2 == 0:
             assert await cron.release_lock(lock) is True
@@ -115,9 +125,9 @@ async def fencing_survives_release_expiry_and_cleanup(make: Make) -> None:
     assert all(a < b for a, b in itertools.pairwise(tokens)), tokens
 
 
-async def fencing_holds_under_concurrent_cleanup(make: Make) -> None:
+async def test_fencing_holds_under_concurrent_cleanup(make_cron: Make) -> None:
     """Acquires of short locks race sweeps for a while: every job's tokens still rise strictly."""
-    instances = [make() for _ in range(3)]
+    instances = [make_cron() for _ in range(3)]
     seen: dict[str, list[tuple[Any, int]]] = {}
     stop = time.monotonic() + 3.0
 
@@ -144,9 +154,9 @@ async def fencing_holds_under_concurrent_cleanup(make: Make) -> None:
         assert all(a < b for a, b in itertools.pairwise(tokens)), f"{job}: tokens not strictly rising: {tokens}"
 
 
-async def names_never_collide(make: Make) -> None:
+async def test_names_never_collide(make_cron: Make) -> None:
     """Names that differ only by case, trailing spaces, NUL, normalization or LIKE wildcards are distinct jobs."""
-    cron, other = make(), make()
+    cron, other = make_cron(), make_cron()
     for job in DISTINCT_NAMES:
         assert await cron.acquire_lock(job, 30) is not None, f"{job!r} collided with another name"
     for job in DISTINCT_NAMES:
@@ -155,30 +165,30 @@ async def names_never_collide(make: Make) -> None:
     assert listed == sorted(DISTINCT_NAMES)
 
 
-async def namespaces_isolate(make: Make) -> None:
+async def test_namespaces_isolate(make_cron: Make) -> None:
     """Namespaces that differ only by case or a trailing space never share locks or listings."""
     for a, b in (("ns", "NS"), ("ns", "ns "), ("ns", "ns\u0000")):
         suffix = uuid.uuid4().hex
-        left, right = make(namespace=a + suffix), make(namespace=b + suffix)
+        left, right = make_cron(namespace=a + suffix), make_cron(namespace=b + suffix)
         assert await left.acquire_lock("job", 30) is not None
         assert await right.acquire_lock("job", 30) is not None, f"namespace {a!r} blocked {b!r}"
         assert [i.job_name for i in await right.active_locks()] == ["job"]
 
 
-async def concurrent_first_use_creates_schema_once(make: Make, prefix: str) -> None:
+async def test_concurrent_first_use_creates_schema_once(make_cron: Make, fresh_prefix: str) -> None:
     """Six instances use a brand-new table prefix at once: no error, one winner, one shared store."""
-    racers = [make(table_prefix=prefix) for _ in range(6)]
+    racers = [make_cron(table_prefix=fresh_prefix) for _ in range(6)]
     locks = await asyncio.gather(*(r.acquire_lock("first", 30) for r in racers))
     assert sum(lock is not None for lock in locks) == 1
-    other = make(table_prefix=prefix + "x")
+    other = make_cron(table_prefix=fresh_prefix + "x")
     assert await other.acquire_lock("first", 30) is not None, "another table prefix shared the lock"
 
 
-def bad_table_prefixes_are_refused(make: Make) -> None:
+def test_bad_table_prefixes_are_refused(make_cron: Make) -> None:
     """A table prefix that is not ``[a-z_][a-z0-9_]{0,39}`` is refused naming the field."""
     for bad in ("", "1abc", "Locks_", "a-b", "a;drop table x", "a" * 41, "é"):
         try:
-            make(table_prefix=bad)
+            make_cron(table_prefix=bad)
         except AdapterConfigurationError as exc:
             if "table_prefix" not in str(exc):
                 raise AssertionError(f"the error does not name table_prefix: {exc}") from exc
@@ -186,9 +196,9 @@ def bad_table_prefixes_are_refused(make: Make) -> None:
             raise AssertionError(f"table_prefix {bad!r} was accepted")
 
 
-async def unreachable_database_grants_nothing(make: Make, dead_url: str) -> None:
+async def test_unreachable_database_grants_nothing(make_cron: Make, dead_url: str) -> None:
     """Against a port nobody listens on: nothing granted, bounded time, unhealthy."""
-    cron = make(url=dead_url, operation_timeout=1.0)
+    cron = make_cron(url=dead_url, operation_timeout=1.0)
     start = time.monotonic()
     try:
         lock = await cron.acquire_lock("job", 30)
@@ -199,11 +209,11 @@ async def unreachable_database_grants_nothing(make: Make, dead_url: str) -> None
     assert time.monotonic() - start < 1.0 * 2 + 3.0
 
 
-async def dead_pooled_connection_does_not_wedge(
-    make: Make, kill_sessions: Callable[[SqlCronAdapter], Awaitable[int]]
+async def test_dead_pooled_connection_does_not_wedge(
+    make_cron: Make, kill_sessions: Callable[[SqlCronAdapter], Awaitable[int]]
 ) -> None:
     """After the server kills the adapter's pooled connections, at most one call fails, then it works."""
-    cron = make()
+    cron = make_cron()
     lock = await cron.acquire_lock("job", 30)
     assert lock is not None
     assert await kill_sessions(cron) >= 1
@@ -219,9 +229,11 @@ async def dead_pooled_connection_does_not_wedge(
     assert await cron.release_lock(lock) is True
 
 
-async def sweeps_run_by_themselves(make: Make, count_rows: Callable[[SqlCronAdapter], Awaitable[int]]) -> None:
+async def test_sweeps_run_by_themselves(
+    make_cron: Make, count_rows: Callable[[SqlCronAdapter], Awaitable[int]]
+) -> None:
     """With a short ``cleanup_interval`` expired rows disappear without anyone calling ``cleanup``."""
-    cron = make(cleanup_interval=0.05)
+    cron = make_cron(cleanup_interval=0.05)
     for n in range(20):
         lock = await cron.acquire_lock(f"tick@{n}", 0.01)
         assert isinstance(lock, CronLock)
@@ -238,17 +250,17 @@ async def sweeps_run_by_themselves(make: Make, count_rows: Callable[[SqlCronAdap
 __all__ = [
     "DISTINCT_NAMES",
     "Make",
-    "bad_table_prefixes_are_refused",
-    "concurrent_first_use_creates_schema_once",
-    "dead_pooled_connection_does_not_wedge",
     "eventually",
-    "fencing_holds_under_concurrent_cleanup",
-    "fencing_survives_release_expiry_and_cleanup",
-    "names_never_collide",
-    "namespaces_isolate",
-    "race_has_one_winner",
-    "stale_holder_is_powerless",
-    "sweeps_run_by_themselves",
-    "times_come_from_the_database",
-    "unreachable_database_grants_nothing",
+    "test_bad_table_prefixes_are_refused",
+    "test_concurrent_first_use_creates_schema_once",
+    "test_dead_pooled_connection_does_not_wedge",
+    "test_fencing_holds_under_concurrent_cleanup",
+    "test_fencing_survives_release_expiry_and_cleanup",
+    "test_names_never_collide",
+    "test_namespaces_isolate",
+    "test_race_has_one_winner",
+    "test_stale_holder_is_powerless",
+    "test_sweeps_run_by_themselves",
+    "test_times_come_from_the_database",
+    "test_unreachable_database_grants_nothing",
 ]
