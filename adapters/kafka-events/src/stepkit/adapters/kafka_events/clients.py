@@ -17,9 +17,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-
 
 from stepkit.adapters.kafka_events.codec import OutRecord
 from stepkit.adapters.kafka_events.config import KafkaEventsConfig
-from stepkit.adapters.kafka_events.errors import BACKEND
+from stepkit.adapters.kafka_events.errors import BACKEND, UNAVAILABLE
 from stepkit.core.connection import LazyConnection
-from stepkit.core.errors import AdapterError
+from stepkit.core.errors import AdapterError, AdapterUnavailableError
 
 TOPIC_ALREADY_EXISTS = 36
 """Kafka error code of CreateTopics for a topic that exists (not an error here)."""
@@ -71,9 +71,11 @@ class Clients:
         )
         try:
             await admin.start()
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(Exception):
                 await asyncio.shield(admin.close())
+            if isinstance(exc, UNAVAILABLE):
+                raise AdapterUnavailableError(f"{BACKEND}: cannot reach {self.settings.url}: {exc!r}") from exc
             raise
         return admin
 
@@ -140,11 +142,14 @@ class Clients:
 
 
 async def _started(client: Any) -> None:
+    """Start a producer or consumer; on failure stop it again, unreachable brokers as unavailable."""
     try:
         await client.start()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(Exception):
             await asyncio.shield(client.stop())
+        if isinstance(exc, UNAVAILABLE):
+            raise AdapterUnavailableError(f"{BACKEND}: cannot reach the brokers: {exc!r}") from exc
         raise
 
 

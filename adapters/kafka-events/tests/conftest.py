@@ -1,0 +1,71 @@
+"""Fixtures: the real Kafka broker's URL, and adapters on a fresh namespace that are closed afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from stepkit.adapters.kafka_events import KafkaEventAdapter
+from stepkit.adapters.kafka_events.conformance import TANSU_GROUP_TIMINGS
+from stepkit.conformance.services import ServiceProvider
+
+
+@pytest.fixture(scope="session")
+def kafka_url(stepkit_services: ServiceProvider) -> str:
+    """The real Kafka-protocol broker under test (the kit's Tansu, or ``STEPKIT_KAFKA_URL``)."""
+    return stepkit_services.get("kafka").endpoint.url
+
+
+AdapterFactory = Callable[..., KafkaEventAdapter]
+
+
+@pytest.fixture
+async def make_adapter(kafka_url: str) -> AsyncIterator[AdapterFactory]:
+    """Build adapters sharing one fresh namespace (Tansu settings); close them afterwards."""
+    namespace = f"test-{uuid.uuid4().hex[:12]}"
+    created: list[KafkaEventAdapter] = []
+
+    def build(**settings: Any) -> KafkaEventAdapter:
+        config: dict[str, Any] = {
+            "url": kafka_url,
+            "namespace": namespace,
+            "topic_prefix": "stepkit-test",
+            "operation_timeout": 5.0,
+            "drain_timeout": 5.0,
+            "partitions": 4,
+            "fetch_max_wait": 0.1,
+            "metadata_max_age": 1.0,
+            "broker_quirks": "tansu",
+            **TANSU_GROUP_TIMINGS,
+        }
+        config.update(settings)
+        adapter = KafkaEventAdapter(config)
+        created.append(adapter)
+        return adapter
+
+    yield build
+    for adapter in created:
+        await adapter.close()
+
+
+Eventually = Callable[..., Awaitable[None]]
+
+
+async def _eventually(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    """Poll ``predicate`` until true; fail after ``timeout`` seconds (a hang guard, not a timing check)."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError(f"{what} not reached within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def eventually() -> Eventually:
+    """Bounded polling for a condition."""
+    return _eventually
