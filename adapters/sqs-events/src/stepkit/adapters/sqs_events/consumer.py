@@ -76,6 +76,7 @@ class GroupConsumer:
         self._fifo = self._config.type == "fifo"
         self._lease = lease_seconds(self._config, settings)
         self._queues: GroupQueues | None = None
+        self._topology_lost = False
         self._held: set[Delivery] = set()
         self._lanes: dict[str, deque[Delivery]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -93,6 +94,7 @@ class GroupConsumer:
         self._queues = await self._topology.ensure_group(
             self.subscription.topic, self.subscription.subscriber, self._config
         )
+        self._topology_lost = False
 
     async def start(self) -> None:
         """Ensure the topology, then start polling (events emitted from now on reach the group)."""
@@ -162,7 +164,7 @@ class GroupConsumer:
 
     async def _receive(self, count: int, wait: int) -> list[Delivery]:
         queues = self._queues
-        if queues is None:
+        if queues is None or self._topology_lost:
             await self.ensure_topology()
             queues = self._queues
             assert queues is not None
@@ -187,13 +189,11 @@ class GroupConsumer:
         ]
 
     async def _recover(self, exc: AdapterError) -> None:
-        """After a failed receive: re-create a queue the server lost; log anything else."""
+        """After a failed receive: note a queue the server lost (re-created before the next receive)."""
         if exc.__cause__ is not None and is_not_found(exc.__cause__):
-            log.warning("sqs: queue of %r/%r is gone; re-creating the topology", *self._group())
-            try:
-                await self.ensure_topology()
-            except AdapterError as again:
-                log.warning("sqs: re-creating the topology of %r/%r failed: %s", *self._group(), again)
+            if not self._topology_lost:
+                log.warning("sqs: queue of %r/%r is gone; re-creating the topology", *self._group())
+            self._topology_lost = True
         else:
             log.warning("sqs: receive for %r/%r failed, retrying: %s", *self._group(), exc)
 

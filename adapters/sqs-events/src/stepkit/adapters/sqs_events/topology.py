@@ -115,9 +115,9 @@ class Topology:
         self._topic_arns.clear()
         self._urls.clear()
 
-    async def topic_arn(self, topic: str) -> str:
-        """The ARN of ``topic``'s SNS FIFO topic, created when missing."""
-        arn = self._topic_arns.get(topic)
+    async def topic_arn(self, topic: str, *, fresh: bool = False) -> str:
+        """The ARN of ``topic``'s SNS FIFO topic, created when missing (always asked for when ``fresh``)."""
+        arn = None if fresh else self._topic_arns.get(topic)
         if arn is None:
             reply = await self._sns.call(
                 f"create SNS topic for {topic!r}",
@@ -144,7 +144,7 @@ class Topology:
         """
         check_queue_config(config)
         names = self.names.group(topic, subscriber, config.type == "fifo")
-        topic_arn = await self.topic_arn(topic)
+        topic_arn = await self.topic_arn(topic, fresh=True)
         retention = str(self._settings.message_retention_seconds)
         dlq_url = await self._create_queue(names.dlq, names.fifo)
         await self._sqs.call(

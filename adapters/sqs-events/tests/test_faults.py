@@ -1,0 +1,88 @@
+"""A dedicated moto server paused, stopped and restarted (empty) underneath the adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from conftest import build_factory
+from sqs_helpers import Recorder, eventually, qc
+
+from stepkit.adapters.sqs_events import SqsEventAdapter
+from stepkit.conformance.services import ServiceHandle
+from stepkit.core import AdapterUnavailableError, Event
+
+TIMEOUT = 2.0
+MARGIN = 3.0
+
+
+async def _unavailable(call: Awaitable[Any], what: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(AdapterUnavailableError):
+        await call
+    assert time.monotonic() - start <= TIMEOUT + MARGIN, f"{what} was not bounded by operation_timeout"
+
+
+async def _recovers(call: Callable[[], Awaitable[Any]], what: str) -> None:
+    end = time.monotonic() + 30
+    while True:
+        try:
+            await call()
+            return
+        except AdapterUnavailableError:
+            assert time.monotonic() < end, f"{what}: no recovery within 30s"
+            await asyncio.sleep(0.2)
+
+
+async def _queue_exists(adapter: SqsEventAdapter, name: str) -> bool:
+    client = await adapter._sqs.get()
+    try:
+        await client.get_queue_url(QueueName=name)
+    except Exception:  # noqa: BLE001 - any failure means "not (yet) there"
+        return False
+    return True
+
+
+async def test_bounded_failures_and_self_healing_topology(dedicated_moto: ServiceHandle) -> None:
+    created: list[SqsEventAdapter] = []
+    build = build_factory(dedicated_moto.endpoint.url, created)
+    try:
+        member, emitter = build(operation_timeout=TIMEOUT), build(operation_timeout=TIMEOUT)
+        mine, theirs = Recorder(), Recorder()
+        await member.subscribe("f", "g", mine, qc())
+        await emitter.subscribe("f", "own", theirs, qc())
+        await emitter.emit(Event(topic="f", data="before"))
+        await eventually(lambda: len(mine.successes) == 1 and len(theirs.successes) == 1, "the first event")
+
+        await asyncio.to_thread(dedicated_moto.pause)
+        try:
+            await _unavailable(emitter.emit(Event(topic="f", data="paused")), "emit on a paused server")
+            assert await member.is_healthy() is False
+        finally:
+            await asyncio.to_thread(dedicated_moto.unpause)
+        await asyncio.to_thread(dedicated_moto.stop)
+        try:
+            await _unavailable(emitter.emit(Event(topic="f", data="stopped")), "emit on a stopped server")
+            await _unavailable(emitter.subscribe("f", "late", Recorder(), qc()), "subscribe on a stopped server")
+            await _unavailable(emitter.dlq_count("f", "g"), "dlq_count on a stopped server")
+        finally:
+            await asyncio.to_thread(dedicated_moto.start)
+
+        # The restarted moto is empty: the member re-creates its queue by itself...
+        queue = member.names.group("f", "g", False).queue
+        end = time.monotonic() + 30
+        while not await _queue_exists(member, queue):
+            assert time.monotonic() < end, "the member did not re-create its queue"
+            await asyncio.sleep(0.2)
+        # ...and the emitter re-creates the topic (and its own group) when publishing fails.
+        after = Event(topic="f", data="after")
+        await _recovers(lambda: emitter.emit(after), "emit after the restart")
+        await eventually(lambda: after.message_id in {e.message_id for e in mine.successes}, "the member's copy", 20)
+        await eventually(lambda: after.message_id in {e.message_id for e in theirs.successes}, "the emitter's copy", 20)
+        assert await member.is_healthy() is True
+    finally:
+        for adapter in created:
+            await adapter.close()
