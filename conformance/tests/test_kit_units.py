@@ -10,12 +10,13 @@ import pytest
 
 from stepkit.conformance import CLAUSES, ConformanceContext
 from stepkit.conformance.context import install_resolver
+from stepkit.conformance.harness import Harness
 from stepkit.conformance.report import markdown, terminal
 from stepkit.conformance.report.collector import Collector, extract_counterexample
 from stepkit.conformance.report.json_report import build_report
 from stepkit.conformance.services import ServiceEndpoint
 from stepkit.conformance.targets import TargetError, probe
-from stepkit.core import Capability
+from stepkit.core import Capability, StateAdapter
 
 
 def test_context_is_picklable_with_services() -> None:
@@ -233,3 +234,54 @@ def test_a_hanging_data_operation_is_reported_per_operation() -> None:
             loop.run(ops.keys(), timeout=60)
     finally:
         loop.stop()
+
+
+def _machine_harness(reference: str) -> Harness:
+    return Harness(probe(reference), operation_timeout=2.0, services={})
+
+
+def test_state_machines_check_in_invariants() -> None:
+    from hypothesis.stateful import INVARIANT_MARKER
+
+    from stepkit.conformance.suites.cron.machine import CronMachine
+    from stepkit.conformance.suites.events.machine import EventsMachine
+    from stepkit.conformance.suites.state.machine import StateMachine
+    from stepkit.conformance.suites.streams.machine import StreamsMachine
+
+    for machine in (StateMachine, StreamsMachine, EventsMachine, CronMachine):
+        checks = [name for name, fn in vars(machine).items() if getattr(fn, INVARIANT_MARKER, None) is not None]
+        assert checks, f"{machine.__name__} checks nothing after every step (no @invariant)"
+
+
+def test_state_machine_draws_exact_instance_indexes_and_notes_every_call() -> None:
+    from hypothesis import settings
+
+    from stepkit.conformance.suites.common import run_machine
+    from stepkit.conformance.suites.state.machine import StateMachine
+
+    seen: list[int] = []
+
+    class Recording(StateMachine):
+        def _on(self, index: int) -> StateAdapter:
+            if index < len(self.adapters):  # rule draws; the invariant rotates with its own counter
+                seen.append(index)
+            return super()._on(index)
+
+    harness = _machine_harness("tests.broken.dict_state:factory")
+    try:
+        run_machine(lambda: Recording(harness, 3), settings(max_examples=10, stateful_step_count=20, deadline=None))
+    finally:
+        harness.close()
+    assert set(seen) == {0, 1, 2}, f"instance indexes drawn: {sorted(set(seen))}"
+
+    broken = _machine_harness("tests.broken.state:colliding_keys")
+    try:
+        with pytest.raises(AssertionError) as failed:
+            run_machine(
+                lambda: StateMachine(broken, 1),
+                settings(max_examples=50, deadline=None, print_blob=False, report_multiple_bugs=False),
+            )
+    finally:
+        broken.close()
+    notes = "\n".join(getattr(failed.value, "__notes__", []))
+    assert "-> " in notes, f"the failing example does not show the adapter's answers:\n{notes}"

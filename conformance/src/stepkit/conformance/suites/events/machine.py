@@ -75,13 +75,6 @@ class EventsMachine(AdapterMachine[EventAdapter]):
     def check(self) -> None:
         self._do(self._check(), "check(): every expected event arrived")
 
-    def teardown(self) -> None:
-        """Every example ends with the full delivery check, then closes the instances."""
-        try:
-            self._do(self._check(), "final check(): every expected event arrived")
-        finally:
-            super().teardown()
-
     @invariant()
     def never_twice_never_strangers(self) -> None:
         """After every step: no event handled twice by a group, none it could not have received."""
