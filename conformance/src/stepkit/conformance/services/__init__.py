@@ -15,6 +15,7 @@ from .errors import (
     FaultsNotSupportedError,
     HandleStateError,
     MissingBinaryError,
+    MissingExtraError,
     ServiceError,
     ServiceStartError,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "FaultsNotSupportedError",
     "HandleStateError",
     "MissingBinaryError",
+    "MissingExtraError",
     "ProviderKind",
     "ServiceEndpoint",
     "ServiceError",

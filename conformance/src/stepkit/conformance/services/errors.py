@@ -15,6 +15,16 @@ class MissingBinaryError(ServiceError):
     """A server program needed by the local-process provider is not installed; names what to install."""
 
 
+class MissingExtraError(MissingBinaryError):
+    """Provisioning a service needs an optional extra of stepkit-conformance that is not installed;
+    the message names the extra (``pip install 'stepkit-conformance[docker]'``)."""
+
+
+def extra_hint(extra: str) -> str:
+    """How to install the optional extra ``extra``."""
+    return f"install it with `pip install 'stepkit-conformance[{extra}]'` (or `[services]` for every provider)"
+
+
 class FaultsNotSupportedError(ServiceError):
     """pause/stop/start were called on a handle whose ``supports_faults`` is False."""
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 from collections.abc import Mapping
 from typing import Literal
 
 from .backend import Backend
 from .endpoint import ServiceName
+from .errors import MissingExtraError, extra_hint
 from .provider import ServiceProvider
 from .url_backend import UrlBackend
 
 Mode = Literal["docker", "local", "auto"]
+log = logging.getLogger(__name__)
+
+
+def testcontainers_installed() -> bool:
+    """Whether the ``docker`` extra (testcontainers and the docker SDK) is importable."""
+    return importlib.util.find_spec("testcontainers") is not None and importlib.util.find_spec("docker") is not None
 
 
 def services_mode(environ: Mapping[str, str]) -> Mode:
@@ -42,9 +51,13 @@ class _Selector:
             if self._mode == "auto":
                 from .docker.engine import engine_reachable
 
-                self._use_docker = engine_reachable(self._environ)
+                self._use_docker = testcontainers_installed() and engine_reachable(self._environ)
+                if not self._use_docker and not testcontainers_installed():
+                    log.info("stepkit services: local processes (Docker needs the [docker] extra)")
             else:
                 self._use_docker = self._mode == "docker"
+                if self._use_docker and not testcontainers_installed():
+                    raise MissingExtraError(f"STEPKIT_SERVICES=docker needs testcontainers; {extra_hint('docker')}")
         return self._use_docker
 
     def __call__(self, name: ServiceName) -> Backend:
@@ -69,7 +82,9 @@ def provider_from_env(environ: Mapping[str, str] | None = None) -> ServiceProvid
     Services the kit does not know are looked up among declared ones (``CustomService``).
     Per service: ``STEPKIT_<SERVICE>_URL`` set → that running server (provider ``url``, no fault
     controls). Otherwise ``STEPKIT_SERVICES``: ``docker`` → Testcontainers; ``local`` → server
-    processes on this machine; ``auto`` (default) → Docker when an engine answers, else local.
+    processes on this machine; ``auto`` (default) → Docker when the ``[docker]`` extra is
+    installed and an engine answers, else local. ``docker`` without the extra raises
+    ``MissingExtraError`` naming it when the first server is needed.
     Images are chosen per service by ``STEPKIT_<SERVICE>_IMAGE``, else a locally built
     ``stepkit/<image>:local``, else the official image. Nothing starts until ``get()``.
     ``ValueError`` for a bad ``STEPKIT_SERVICES`` value, raised here.

