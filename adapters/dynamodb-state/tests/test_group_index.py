@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -68,3 +69,34 @@ async def test_group_ids_reads_only_the_index_and_listed_groups(state: DynamoDBS
     await state.set("small", "k", 1)
     assert sorted(await state.group_ids()) == ["big", "small"]
     assert len(await state.items()) == 51
+
+
+async def test_index_stays_exact_under_racing_writes_clears_and_cleanups(
+    make_state: Callable[..., DynamoDBStateAdapter],
+) -> None:
+    # A short grace period so index items age, get cleaned up and cached index writes expire during the run.
+    settings = {"index_grace_seconds": 4.0, "clock_skew_seconds": 0.0, "operation_timeout": 1.5}
+    instances = [make_state(**settings) for _ in range(3)]
+    groups = [f"g{i}" for i in range(4)]
+    rng = random.Random(7)
+    loop = asyncio.get_running_loop()
+    stop = loop.time() + 8.0
+
+    async def worker(state: DynamoDBStateAdapter) -> None:
+        while loop.time() < stop:
+            group, roll = rng.choice(groups), rng.random()
+            if roll < 0.45:
+                await state.set(group, rng.choice("abc"), 1)
+            elif roll < 0.6:
+                await state.delete(group, rng.choice("abc"))
+            elif roll < 0.75:
+                await state.clear(group)
+            else:
+                await state.group_ids()
+            await asyncio.sleep(rng.random() * 0.05)
+
+    await asyncio.gather(*(worker(state) for state in instances))
+    for state in instances:
+        listed = set(await state.group_ids())
+        holding = {group for group in groups if await state.get_group(group)}
+        assert listed == holding
