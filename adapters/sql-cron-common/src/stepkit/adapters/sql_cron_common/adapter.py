@@ -18,7 +18,7 @@ from stepkit.adapters.sql_cron_common.dialect import SqlDialect, Tables
 from stepkit.adapters.sql_cron_common.pool import ConnectionPool
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
-from stepkit.core.deadline import deadline
+from stepkit.core.deadline import translate_error
 from stepkit.core.errors import AdapterError
 from stepkit.core.models.cron import CronLock, CronLockInfo
 from stepkit.core.protocols.cron import CronAdapter
@@ -107,31 +107,46 @@ class SqlCronAdapter(CronAdapter):
                 self._schema_ready = True
 
     async def _run(self, operation: str, work: Callable[[Any], Awaitable[T]]) -> T:
-        """Run ``work(conn)`` within ``operation_timeout``, errors translated, deadlocks retried."""
-        dialect = self._dialect
-        async with deadline(
-            self._settings.operation_timeout,
-            backend=dialect.backend,
-            operation=operation,
-            unavailable=dialect.unavailable,
-        ):
-            attempt = 1
-            while True:
-                try:
-                    async with self._pool.connection() as conn:
-                        await self._ensure_schema(conn)
-                        return await work(conn)
-                except AdapterError:
-                    raise
-                except Exception as exc:
-                    if attempt < RETRIES and dialect.is_retryable(exc):
-                        attempt += 1
-                        continue
-                    self._pool.purge()
-                    raise
-                except BaseException:
-                    self._pool.purge()
-                    raise
+        """Run ``work(conn)`` within ``operation_timeout``, errors translated, deadlocks retried.
+
+        The rules of :func:`stepkit.core.deadline.deadline`, written out on this
+        hot path: time-outs and driver connection errors become
+        ``AdapterUnavailableError``, other driver errors ``AdapterError``.
+        """
+        timeout = self._settings.operation_timeout
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._attempts(work)
+        except AdapterError:
+            raise
+        except Exception as exc:
+            dialect = self._dialect
+            raise translate_error(
+                exc, timeout, backend=dialect.backend, operation=operation, unavailable=dialect.unavailable
+            ) from exc
+
+    async def _attempts(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        pool = self._pool
+        attempt = 1
+        while True:
+            conn = await pool.acquire()
+            try:
+                if not self._schema_ready:
+                    await self._ensure_schema(conn)
+                result = await work(conn)
+            except Exception as exc:
+                pool.discard(conn)
+                if attempt < RETRIES and self._dialect.is_retryable(exc):
+                    attempt += 1
+                    continue
+                pool.purge()
+                raise
+            except BaseException:
+                pool.discard(conn)
+                pool.purge()
+                raise
+            pool.release(conn)
+            return result
 
     # -- the cron hooks -------------------------------------------------------
     async def _acquire_lock(self, job_name: str, ttl: float) -> CronLock | None:
@@ -145,7 +160,9 @@ class SqlCronAdapter(CronAdapter):
         self._maybe_sweep()
         if grant is None:
             return None
-        return CronLock(
+        # Every field is already of its model type (validated identifier, str
+        # ids, UTC datetimes and an int from the database): skip re-validation.
+        return CronLock.model_construct(
             job_name=job_name,
             lock_id=lock_id,
             instance_id=self.instance_id,

@@ -56,28 +56,47 @@ class ConnectionPool(Generic[C]):
             self._abort(conn)
         return None
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[C]:
-        """A connection for one block of work.
+    async def acquire(self) -> C:
+        """A connection for one block of work; hand it back with :meth:`release` or :meth:`discard`.
 
         Raises:
             AdapterClosedError: the pool was closed.
         """
         if self._closed:
             raise AdapterClosedError("the connection pool is closed")
-        async with self._slots:
+        await self._slots.acquire()
+        try:
             conn = self._take_idle()
             if conn is None:
                 conn = await self._connect()
-            try:
-                yield conn
-            except BaseException:
-                self._abort(conn)
-                raise
-            if self._closed or self._is_closed(conn):
-                self._abort(conn)
-            else:
-                self._idle.append(conn)
+        except BaseException:
+            self._slots.release()
+            raise
+        return conn
+
+    def release(self, conn: C) -> None:
+        """Hand back a connection whose work succeeded: it is kept for reuse."""
+        self._slots.release()
+        if self._closed or self._is_closed(conn):
+            self._abort(conn)
+        else:
+            self._idle.append(conn)
+
+    def discard(self, conn: C) -> None:
+        """Hand back a connection that saw an error or a cancellation: it is aborted."""
+        self._slots.release()
+        self._abort(conn)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[C]:
+        """:meth:`acquire` as a context: released on success, discarded on any exception."""
+        conn = await self.acquire()
+        try:
+            yield conn
+        except BaseException:
+            self.discard(conn)
+            raise
+        self.release(conn)
 
     def purge(self) -> None:
         """Abort every idle connection (after a failure they are likely dead too)."""
