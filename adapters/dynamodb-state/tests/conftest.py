@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import aioboto3  # type: ignore[import-untyped]
 import pytest
 
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
+from stepkit.adapters.dynamodb_state.layout import group_pk, namespace_prefix
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -70,3 +71,19 @@ async def raw(dynamodb_url: str) -> AsyncIterator[Any]:
     session = aioboto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
     async with session.client("dynamodb", endpoint_url=dynamodb_url) as client:
         yield client
+
+
+@pytest.fixture
+def stored(raw: Any, namespace: str) -> Callable[[str, str], Awaitable[dict[str, Any]]]:
+    """``await stored(group, key)``: the entry item exactly as the adapter stored it in the default table."""
+
+    async def fetch(group: str, key: str) -> dict[str, Any]:
+        response = await raw.get_item(
+            TableName="stepkit-state",
+            Key={"pk": {"S": group_pk(namespace_prefix(namespace), group)}, "sk": {"S": key}},
+            ConsistentRead=True,
+        )
+        item: dict[str, Any] = response["Item"]
+        return item
+
+    return fetch

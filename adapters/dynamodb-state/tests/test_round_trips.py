@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
-from stepkit.adapters.dynamodb_state.layout import group_pk, namespace_prefix
 from stepkit.core.errors import AdapterSerializationError
 from stepkit.core.json_codec import json_equal
 
@@ -40,15 +39,9 @@ async def test_value_round_trips_exactly(state: DynamoDBStateAdapter, value: Any
     assert json_equal(await state.get_group("g"), {"k": value})
 
 
-async def test_value_is_stored_as_json_text(state: DynamoDBStateAdapter, raw: Any, namespace: str) -> None:
+async def test_value_is_stored_as_json_text(state: DynamoDBStateAdapter, stored: Any) -> None:
     await state.set("g", "k", {"big": 10**37, "f": -0.0})
-    item = (
-        await raw.get_item(
-            TableName="stepkit-state",
-            Key={"pk": {"S": group_pk(namespace_prefix(namespace), "g")}, "sk": {"S": "k"}},
-            ConsistentRead=True,
-        )
-    )["Item"]
+    item = await stored("g", "k")
     assert item["v"] == {"S": '{"big":10000000000000000000000000000000000000,"f":-0.0}'}
     assert json.loads(item["v"]["S"]) == {"big": 10**37, "f": -0.0}
     assert set(item) == {"pk", "sk", "v", "ver"}

@@ -40,16 +40,10 @@ async def test_expired_entries_disappear_from_every_read(state: DynamoDBStateAda
     assert await state.update("short", "b", lambda v: {"was": v}) == {"was": None}
 
 
-async def test_ttl_attribute_is_epoch_seconds(state: DynamoDBStateAdapter, raw: Any, namespace: str) -> None:
+async def test_ttl_attribute_is_epoch_seconds(state: DynamoDBStateAdapter, raw: Any, stored: Any) -> None:
     before = time.time()
     await state.set("g", "k", 1, ttl=100)
-    item = (
-        await raw.get_item(
-            TableName="stepkit-state",
-            Key={"pk": {"S": group_pk(namespace_prefix(namespace), "g")}, "sk": {"S": "k"}},
-            ConsistentRead=True,
-        )
-    )["Item"]
+    item = await stored("g", "k")
     assert before + 99 <= int(item["exp"]["N"]) <= time.time() + 101
     ttl = await raw.describe_time_to_live(TableName="stepkit-state")
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "exp"

@@ -34,13 +34,21 @@ from stepkit.adapters.dynamodb_state.requests import (
 )
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
-from stepkit.core.errors import AdapterConflictError, AdapterError, AdapterSerializationError
+from stepkit.core.errors import (
+    AdapterConfigurationError,
+    AdapterConflictError,
+    AdapterError,
+    AdapterSerializationError,
+    AdapterUnavailableError,
+)
 from stepkit.core.filtering import matches
 from stepkit.core.json_codec import JSONValue, dumps, loads
 from stepkit.core.models.state import StateFilter, StateItem
 from stepkit.core.protocols.state import StateAdapter, UpdateFn, call_update_fn
 
 _READ = (VALUE, EXPIRES_MS)
+_MESSAGE_ERRORS = (AdapterError, AdapterUnavailableError, AdapterConflictError, AdapterConfigurationError)
+"""Error classes built from a message alone (a partial ``set_many`` re-raises the same class)."""
 
 
 def _load(item: Item, key: str) -> JSONValue:
@@ -216,7 +224,8 @@ class DynamoDBStateAdapter(StateAdapter):
                 )
             except AdapterError as exc:
                 if written:
-                    raise AdapterError(
+                    kind = type(exc) if type(exc) in _MESSAGE_ERRORS else AdapterError
+                    raise kind(
                         f"{exc} (set_many of {len(encoded)} keys in {len(chunks)} transactions: "
                         f"the first {written} keys were written, the rest were not)"
                     ) from exc
