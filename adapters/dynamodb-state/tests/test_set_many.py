@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
 
 
@@ -21,3 +24,18 @@ async def test_set_many_of_big_values_is_split_by_bytes(state: DynamoDBStateAdap
     values = {f"k{i}": big for i in range(16)}  # 4.8 MB: two transactions
     await state.set_many("g", values)
     assert sorted(await state.keys("g")) == sorted(values)
+
+
+async def test_concurrent_set_many_and_set_lose_nothing(make_state: Callable[..., DynamoDBStateAdapter]) -> None:
+    instances = [make_state() for _ in range(3)]
+
+    async def writer(index: int) -> None:
+        state = instances[index]
+        for round_ in range(8):
+            await state.set_many("g", {f"m{index}-{round_}-{j}": j for j in range(5)})
+            await state.set("g", f"s{index}-{round_}", round_)
+
+    await asyncio.gather(*(writer(i) for i in range(3)))
+    expected = {f"m{i}-{r}-{j}": j for i in range(3) for r in range(8) for j in range(5)}
+    expected |= {f"s{i}-{r}": r for i in range(3) for r in range(8)}
+    assert await instances[0].get_group("g") == expected
