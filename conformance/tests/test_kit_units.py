@@ -285,3 +285,21 @@ def test_state_machine_draws_exact_instance_indexes_and_notes_every_call() -> No
         broken.close()
     notes = "\n".join(getattr(failed.value, "__notes__", []))
     assert "-> " in notes, f"the failing example does not show the adapter's answers:\n{notes}"
+
+
+def test_durable_restart_check_is_na_with_its_reason_when_the_server_keeps_no_data() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from stepkit.conformance.services import ServiceHandle
+    from stepkit.conformance.suites.faults import restart_loses_data
+
+    endpoint = ServiceEndpoint("kafka", "kafka://127.0.0.1:9092", "127.0.0.1", 9092, "testcontainers")
+    in_memory = cast(ServiceHandle, SimpleNamespace(endpoint=endpoint, keeps_data_on_restart=False))
+    keeping = cast(ServiceHandle, SimpleNamespace(endpoint=endpoint, keeps_data_on_restart=True))
+    reason = restart_loses_data(in_memory)
+    assert reason is not None
+    assert reason.startswith("n/a: "), reason
+    assert "kafka" in reason
+    assert "restart" in reason
+    assert restart_loses_data(keeping) is None

@@ -158,8 +158,13 @@ CLAUSES: dict[str, Clause] = {
         ),
         _c(
             "events.fault",
-            "a dead broker fails within the timeout with AdapterUnavailableError; the adapter "
-            "recovers; durable events are not lost",
+            "a dead broker fails within the timeout with AdapterUnavailableError; the adapter recovers",
+        ),
+        _c(
+            "events.fault.durable",
+            "events stored before a broker restart arrive after it (n/a when the server as provisioned "
+            "keeps no data across a restart)",
+            Capability.DURABLE,
         ),
         # -- cron ----------------------------------------------------------------------
         _c("cron.model", "random acquire/release/renew sequences agree with a reference lock table"),

@@ -11,6 +11,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
+
 from stepkit.conformance.harness import Harness
 from stepkit.conformance.services import ServiceHandle
 
@@ -19,6 +21,24 @@ def _handle(harness: Harness) -> ServiceHandle:
     handle = harness.fault_handle
     assert handle is not None, "fault tests run only with a dedicated service (the plugin provides it)"
     return handle
+
+
+def restart_loses_data(handle: ServiceHandle) -> str | None:
+    """The ``n/a`` reason when ``handle``'s server, as provisioned, keeps no data across a restart
+    (e.g. an in-memory broker), else None: a "survives a restart" check cannot apply there."""
+    if handle.keeps_data_on_restart:
+        return None
+    return (
+        f"n/a: the {handle.endpoint.name} server as provisioned ({handle.endpoint.provider}) does not keep "
+        "its data across a restart, so surviving a restart cannot be checked"
+    )
+
+
+def require_data_kept_on_restart(harness: Harness) -> None:
+    """Skip (``n/a`` with the reason) unless the fault test's server keeps its data across a restart."""
+    reason = restart_loses_data(_handle(harness))
+    if reason is not None:
+        pytest.skip(reason)
 
 
 @asynccontextmanager
@@ -43,4 +63,4 @@ async def stopped(harness: Harness) -> AsyncIterator[None]:
         await asyncio.to_thread(handle.start)
 
 
-__all__ = ["paused", "stopped"]
+__all__ = ["paused", "require_data_kept_on_restart", "restart_loses_data", "stopped"]

@@ -9,7 +9,7 @@ import pytest
 from stepkit.conformance.harness import Harness, eventually, scenario
 from stepkit.conformance.suites.common import bounded_unavailable, recovers
 from stepkit.conformance.suites.events.support import SETTLE, Recorder, assert_exactly_once, config, make_events
-from stepkit.conformance.suites.faults import paused, stopped
+from stepkit.conformance.suites.faults import paused, require_data_kept_on_restart, stopped
 from stepkit.core import Capability, Event
 
 pytestmark = [pytest.mark.events, pytest.mark.fault]
@@ -39,9 +39,13 @@ async def test_events_dead_broker_fails_in_bounded_time_and_recovers(harness: Ha
 
 
 @pytest.mark.requires(Capability.DURABLE)
-@pytest.mark.clause("events.fault")
-@scenario
-async def test_events_durable_events_survive_broker_restart(harness: Harness) -> None:
+@pytest.mark.clause("events.fault.durable")
+def test_events_durable_events_survive_broker_restart(harness: Harness) -> None:
+    require_data_kept_on_restart(harness)
+    harness.run(_durable_events_survive_broker_restart(harness))
+
+
+async def _durable_events_survive_broker_restart(harness: Harness) -> None:
     member = await harness.events()
     sub = await member.subscribe("fd", "g", Recorder(), config())
     await member.unsubscribe(sub)
