@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stepkit.adapters.aws_common import DUMMY_ACCESS_KEY_ID, AwsSettings, botocore_config
+from stepkit.adapters.aws_common import DUMMY_ACCESS_KEY_ID, AwsSettings, botocore_config, shared_session
 from stepkit.core.errors import AdapterConfigurationError
 
 
@@ -58,3 +58,8 @@ def test_botocore_config_is_bounded() -> None:
     assert config.retries == {"max_attempts": 2, "mode": "standard"}
     assert config.region_name == "eu-west-1"
     assert botocore_config(settings, read_timeout=22.0, pool_size=3).read_timeout == 22.0
+
+
+def test_one_session_per_region() -> None:
+    assert shared_session("eu-west-1") is shared_session("eu-west-1")
+    assert shared_session("eu-west-1") is not shared_session("us-east-1")

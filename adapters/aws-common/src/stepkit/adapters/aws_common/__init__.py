@@ -5,11 +5,13 @@
 * :class:`AwsClient`: a lazily created aioboto3 client whose ``call`` is bounded
   by ``operation_timeout`` and raises only stepkit errors.
 * :func:`botocore_config`: the botocore ``Config`` behind it (timeouts, retries).
+* :func:`shared_session`: one aioboto3 session per region and process, so
+  clients reuse loaded service models (creating one takes milliseconds).
 * :func:`aws_deadline` / :func:`translate`: botocore failures mapped onto the
   stepkit error family; :func:`error_code`, :func:`is_not_found` to react to codes.
 """
 
-from stepkit.adapters.aws_common.client import AwsClient, botocore_config
+from stepkit.adapters.aws_common.client import AwsClient, botocore_config, shared_session
 from stepkit.adapters.aws_common.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, AwsSettings
 from stepkit.adapters.aws_common.errors import (
     CONFIGURATION_CODES,
@@ -37,5 +39,6 @@ __all__ = [
     "error_code",
     "is_not_found",
     "is_transport_error",
+    "shared_session",
     "translate",
 ]

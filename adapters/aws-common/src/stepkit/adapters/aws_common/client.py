@@ -30,6 +30,22 @@ from stepkit.adapters.aws_common.errors import aws_deadline
 from stepkit.core.connection import LazyConnection
 from stepkit.core.errors import AdapterError
 
+_SESSIONS: dict[str, Any] = {}
+
+
+def shared_session(region: str) -> Any:
+    """The process' ``aioboto3.Session`` for ``region``, shared by every :class:`AwsClient`.
+
+    A session caches the service models it loaded, so clients after the first
+    are created in milliseconds instead of tens of milliseconds (which would
+    otherwise count against the first operation's timeout). Credentials are
+    passed per client, never stored in the shared session.
+    """
+    session = _SESSIONS.get(region)
+    if session is None:
+        session = _SESSIONS[region] = aioboto3.Session(region_name=region)
+    return session
+
 
 def botocore_config(settings: AwsSettings, *, read_timeout: float | None = None, pool_size: int = 10) -> Config:
     """botocore settings for one client: bounded connect/read timeouts, standard retries.
@@ -67,7 +83,7 @@ class AwsClient:
         self.service = service
         self.backend = backend or service
         self._config = botocore_config(settings, read_timeout=read_timeout, pool_size=pool_size)
-        self._session = aioboto3.Session(region_name=settings.region, **settings.credentials())
+        self._credentials = settings.credentials()
         self._stacks: dict[int, AsyncExitStack] = {}
         self._connection: LazyConnection[Any] = LazyConnection(
             self._open, self._close_client, backend=self.backend, connect_timeout=settings.operation_timeout
@@ -76,7 +92,9 @@ class AwsClient:
     async def _open(self) -> Any:
         stack = AsyncExitStack()
         client = await stack.enter_async_context(
-            self._session.client(self.service, endpoint_url=self.settings.url, config=self._config)
+            shared_session(self.settings.region).client(
+                self.service, endpoint_url=self.settings.url, config=self._config, **self._credentials
+            )
         )
         self._stacks[id(client)] = stack
         return client
@@ -134,4 +152,4 @@ class AwsClient:
         await self._connection.close()
 
 
-__all__ = ["AwsClient", "botocore_config"]
+__all__ = ["AwsClient", "botocore_config", "shared_session"]

@@ -18,6 +18,7 @@ subscribe, and again after the server lost it (a moto restart).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from dataclasses import dataclass
@@ -144,30 +145,35 @@ class Topology:
         """
         check_queue_config(config)
         names = self.names.group(topic, subscriber, config.type == "fifo")
-        topic_arn = await self.topic_arn(topic, fresh=True)
-        retention = str(self._settings.message_retention_seconds)
-        dlq_url = await self._create_queue(names.dlq, names.fifo)
-        await self._sqs.call(
-            f"configure DLQ {names.dlq}",
-            "set_queue_attributes",
-            QueueUrl=dlq_url,
-            Attributes={"MessageRetentionPeriod": retention},
+        topic_arn, dlq_url, url = await asyncio.gather(
+            self.topic_arn(topic, fresh=True),
+            self._create_queue(names.dlq, names.fifo),
+            self._create_queue(names.queue, names.fifo),
         )
-        url = await self._create_queue(names.queue, names.fifo)
+        retention = str(self._settings.message_retention_seconds)
         queue_arn = _queue_arn(topic_arn, names.queue)
         redrive = {"deadLetterTargetArn": _queue_arn(topic_arn, names.dlq), "maxReceiveCount": config.max_retries + 1}
-        await self._sqs.call(
-            f"configure queue {names.queue}",
-            "set_queue_attributes",
-            QueueUrl=url,
-            Attributes={
-                "DelaySeconds": str(whole_seconds(config.delay_seconds)),
-                "VisibilityTimeout": str(lease_seconds(config, self._settings)),
-                "MessageRetentionPeriod": retention,
-                "RedrivePolicy": json.dumps(redrive),
-                "Policy": _send_policy(queue_arn, topic_arn),
-            },
+        await asyncio.gather(
+            self._sqs.call(
+                f"configure DLQ {names.dlq}",
+                "set_queue_attributes",
+                QueueUrl=dlq_url,
+                Attributes={"MessageRetentionPeriod": retention},
+            ),
+            self._sqs.call(
+                f"configure queue {names.queue}",
+                "set_queue_attributes",
+                QueueUrl=url,
+                Attributes={
+                    "DelaySeconds": str(whole_seconds(config.delay_seconds)),
+                    "VisibilityTimeout": str(lease_seconds(config, self._settings)),
+                    "MessageRetentionPeriod": retention,
+                    "RedrivePolicy": json.dumps(redrive),
+                    "Policy": _send_policy(queue_arn, topic_arn),
+                },
+            ),
         )
+        # Subscribe last: once the subscription exists the queue is fully configured.
         await self._sns.call(
             f"subscribe queue {names.queue} to topic {topic!r}",
             "subscribe",
