@@ -46,7 +46,6 @@ from stepkit.core.json_codec import JSONValue, dumps, loads
 from stepkit.core.models.state import StateFilter, StateItem
 from stepkit.core.protocols.state import StateAdapter, UpdateFn, call_update_fn
 
-_READ = (VALUE, EXPIRES_MS)
 _MESSAGE_ERRORS = (AdapterError, AdapterUnavailableError, AdapterConflictError, AdapterConfigurationError)
 """Error classes built from a message alone (a partial ``set_many`` re-raises the same class)."""
 
@@ -130,18 +129,14 @@ class DynamoDBStateAdapter(StateAdapter):
         size = layout.check_item_size(self._pk(group_id), group_id, key, text, DYNAMODB_ITEM_LIMIT)
         return text, size
 
-    async def _fetch(self, group_id: str, key: str, operation: str, projection: Sequence[str]) -> Item | None:
-        names = {f"#a{i}": name for i, name in enumerate((SK, *projection))}
-        response = await self._db.call(
-            operation,
-            lambda c: c.get_item(
-                TableName=self._table,
-                Key=self._key(group_id, key),
-                ConsistentRead=True,
-                ProjectionExpression=", ".join(names),
-                ExpressionAttributeNames=names,
-            ),
-        )
+    async def _fetch(self, group_id: str, key: str, operation: str, projection: Sequence[str] = ()) -> Item | None:
+        """The entry item (strongly consistent); only ``projection`` (plus the key) when given."""
+        params: dict[str, Any] = {"TableName": self._table, "Key": self._key(group_id, key), "ConsistentRead": True}
+        if projection:
+            names = {f"#a{i}": name for i, name in enumerate((SK, *projection))}
+            params["ProjectionExpression"] = ", ".join(names)
+            params["ExpressionAttributeNames"] = names
+        response = await self._db.call(operation, lambda c: c.get_item(**params))
         item: Item | None = response.get("Item")
         return item
 
@@ -150,21 +145,21 @@ class DynamoDBStateAdapter(StateAdapter):
             self._db, operation, actions, self._settings.update_max_attempts, self._settings.update_backoff
         )
 
-    async def _group_entries(self, group_id: str, operation: str, projection: Sequence[str]) -> list[Item]:
-        """The live entry items of one group."""
-        items = await query_all(self._db, operation, self._pk(group_id), (SK, *projection))
+    async def _group_entries(self, group_id: str, operation: str, projection: Sequence[str] = ()) -> list[Item]:
+        """The live entry items of one group (only ``projection`` plus the key when given)."""
+        items = await query_all(self._db, operation, self._pk(group_id), (SK, *projection) if projection else None)
         now = layout.now_ms()
         return [item for item in items if layout.live(item, now)]
 
     # -- reads ---------------------------------------------------------------------------
     async def _get(self, group_id: str, key: str) -> JSONValue:
-        return _live_value(await self._fetch(group_id, key, "get", _READ), key, layout.now_ms())
+        return _live_value(await self._fetch(group_id, key, "get"), key, layout.now_ms())
 
     async def _exists(self, group_id: str, key: str) -> bool:
         return _is_live(await self._fetch(group_id, key, "exists", (EXPIRES_MS,)), layout.now_ms())
 
     async def _get_many(self, group_id: str, keys: list[str]) -> list[JSONValue]:
-        found = await batch_get(self._db, "get_many", self._pk(group_id), keys, _READ)
+        found = await batch_get(self._db, "get_many", self._pk(group_id), keys)
         now = layout.now_ms()
         return [_live_value(found.get(key), key, now) for key in keys]
 
@@ -175,7 +170,7 @@ class DynamoDBStateAdapter(StateAdapter):
         return await self._index.live_groups("group_ids")
 
     async def _get_group(self, group_id: str) -> dict[str, JSONValue]:
-        items = await self._group_entries(group_id, "get_group", _READ)
+        items = await self._group_entries(group_id, "get_group")
         return {item[SK]["S"]: _load(item, item[SK]["S"]) for item in items}
 
     async def _items(self, group_id: str | None, filters: list[StateFilter]) -> list[StateItem]:
@@ -252,7 +247,7 @@ class DynamoDBStateAdapter(StateAdapter):
         policy = self._settings.update_backoff
         attempts = self._settings.update_max_attempts
         for attempt in range(1, attempts + 1):
-            item = await self._fetch(group_id, key, "update", (VALUE, VERSION, EXPIRES_MS))
+            item = await self._fetch(group_id, key, "update")
             now = layout.now_ms()
             current = _live_value(item, key, now)
             new = await call_update_fn(fn, current, key)

@@ -85,23 +85,22 @@ async def query_all(
 
 
 async def batch_get(
-    db: DynamoDBConnection, operation: str, pk: str, keys: Sequence[str], projection: Sequence[str]
+    db: DynamoDBConnection, operation: str, pk: str, keys: Sequence[str], projection: Sequence[str] = ()
 ) -> dict[str, Item]:
-    """The items of ``pk`` under ``keys`` (strongly consistent), by sort key; missing keys are absent."""
+    """The items of ``pk`` under ``keys`` (strongly consistent), by sort key; missing keys are absent.
+
+    Only ``projection`` (plus the sort key) is fetched when given.
+    """
     unique = list(dict.fromkeys(keys))
     chunks = [unique[i : i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
     found: dict[str, Item] = {}
     names = {f"#a{i}": name for i, name in enumerate((SK, *projection))}
 
     async def fetch(chunk: list[str]) -> None:
-        request: dict[str, Any] = {
-            db.table_name: {
-                "Keys": [_key(pk, key) for key in chunk],
-                "ConsistentRead": True,
-                "ProjectionExpression": ", ".join(names),
-                "ExpressionAttributeNames": names,
-            }
-        }
+        request: dict[str, Any] = {db.table_name: {"Keys": [_key(pk, key) for key in chunk], "ConsistentRead": True}}
+        if projection:
+            request[db.table_name]["ProjectionExpression"] = ", ".join(names)
+            request[db.table_name]["ExpressionAttributeNames"] = names
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             response = await db.call(operation, _request("batch_get_item", request))
             for item in response.get("Responses", {}).get(db.table_name, []):
