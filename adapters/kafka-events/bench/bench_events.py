@@ -189,6 +189,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description="stepkit Kafka events adapter vs raw aiokafka")
     parser.add_argument("--url", default=os.environ.get("STEPKIT_KAFKA_URL", "kafka://127.0.0.1:9092"))
     parser.add_argument("--broker-quirks", choices=["none", "tansu"], default="none")
+    parser.add_argument(
+        "--fetch-max-wait",
+        type=float,
+        default=None,
+        help="seconds a fetch may wait at the broker, both sides (default 0.5; 0.02 with --broker-quirks tansu, "
+        "whose fetches wait out the full time even when records arrive)",
+    )
     parser.add_argument("--count", type=int, default=3000, help="events per throughput trial")
     parser.add_argument("--rounds", type=int, default=200, help="one-in-flight events per latency trial")
     parser.add_argument("--trials", type=int, default=5, help="alternating trials per side")
@@ -200,6 +207,9 @@ async def main() -> None:
         "topic_prefix": "stepkit-bench",
         "partitions": PARTITIONS,
         "broker_quirks": args.broker_quirks,
+        "fetch_max_wait": args.fetch_max_wait
+        if args.fetch_max_wait is not None
+        else (0.02 if args.broker_quirks == "tansu" else 0.5),
     }
     settings = KafkaEventsConfig(**options)
     sides: list[Side] = [RawSide(settings), AdapterSide(settings)]
@@ -224,7 +234,8 @@ async def main() -> None:
     ours_lat, raw_lat = latency["stepkit"], latency["aiokafka"]
     ms = 1000.0
     print(
-        f"stepkit-kafka-events bench ({args.url}): {args.trials} alternating trials, "
+        f"stepkit-kafka-events bench ({args.url}, fetch_max_wait={settings.fetch_max_wait:g}s): "
+        f"{args.trials} alternating trials, "
         f"{args.count} events/throughput trial, {args.rounds} latency rounds/trial"
     )
     print(f"{'metric':<28}{'stepkit':>10}{'aiokafka':>10}  {'unit':<6}{'ratio':>8}  {'target':<9}result")

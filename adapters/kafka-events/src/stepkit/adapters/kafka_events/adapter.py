@@ -11,7 +11,7 @@ from stepkit.adapters.kafka_events import codec, dlq
 from stepkit.adapters.kafka_events.clients import Clients
 from stepkit.adapters.kafka_events.config import KafkaEventsConfig
 from stepkit.adapters.kafka_events.consumer import GroupConsumer
-from stepkit.adapters.kafka_events.errors import bounded
+from stepkit.adapters.kafka_events.errors import bounded, translate
 from stepkit.adapters.kafka_events.naming import Names
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
@@ -57,6 +57,7 @@ class KafkaEventAdapter(EventAdapter):
         self.names = Names(self.config.topic_prefix, self.config.namespace)
         self.clients = Clients(self.config)
         self._consumers: dict[str, GroupConsumer] = {}
+        self._topic_names: dict[str, str] = {}
 
     async def _open(self) -> None:
         async with bounded(self.config.operation_timeout, "open"):
@@ -77,10 +78,20 @@ class KafkaEventAdapter(EventAdapter):
     # -- hooks --------------------------------------------------------------------
     async def _emit(self, event: Event, fifo: bool) -> None:
         record = codec.encode(event, max_bytes=self.config.max_message_bytes)
-        topic = self.names.events(event.topic)
-        async with bounded(self.config.operation_timeout, f"emit on {event.topic!r}"):
-            await self.clients.ensure_topics({topic: self.config.partitions})
-            await self.clients.produce(topic, record)
+        topic = self._topic_names.get(event.topic)
+        if topic is None:
+            topic = self._topic_names[event.topic] = self.names.events(event.topic)
+        timeout = self.config.operation_timeout
+        # Hot path: asyncio.timeout and the core's error translation, without a context-manager generator.
+        try:
+            async with asyncio.timeout(timeout):
+                if not self.clients.knows(topic):
+                    await self.clients.ensure_topics({topic: self.config.partitions})
+                await self.clients.produce(topic, record)
+        except AdapterError:
+            raise
+        except Exception as exc:
+            raise translate(exc, timeout, f"emit on {event.topic!r}") from exc
 
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         subscription = Subscription(

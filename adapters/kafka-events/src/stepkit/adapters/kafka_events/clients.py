@@ -118,6 +118,10 @@ class Clients:
                 raise AdapterError(f"{BACKEND}: creating topic {name!r} failed with error {code}: {message}")
         self._topics.update(wanted)
 
+    def knows(self, topic: str) -> bool:
+        """True when ``topic`` is known to exist (created or confirmed since the last failure)."""
+        return topic in self._topics
+
     def forget_topics(self) -> None:
         """Forget which topics exist (after a failure the broker may have lost them)."""
         self._topics.clear()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepkit.core.errors import AdapterSerializationError
-from stepkit.core.json_codec import dumps, loads
+from stepkit.core.json_codec import dumps_bytes, loads
 from stepkit.core.models.events import Event
 
 HEADER_TOPIC = "x-stepkit-topic"
@@ -62,7 +62,7 @@ def encode(event: Event, *, max_bytes: int) -> OutRecord:
         AdapterSerializationError: ``data`` is not JSON.
         ValueTooLargeError: the JSON value is larger than ``max_bytes``.
     """
-    value = dumps(event.data, f"event data on topic {event.topic!r}", max_bytes=max_bytes).encode("utf-8")
+    value = dumps_bytes(event.data, f"event data on topic {event.topic!r}", max_bytes=max_bytes)
     headers: Headers = [
         (HEADER_TOPIC, event.topic.encode("utf-8")),
         (HEADER_MESSAGE_ID, event.message_id.encode("utf-8")),

@@ -8,8 +8,9 @@ Guarantees:
   is the lowest offset not finished yet (``offsets``), so a crash never skips an
   unfinished record: it is redelivered to whichever member owns the partition next.
 * **Concurrency.** At most ``QueueConfig.concurrency`` handlers of the
-  subscription run at once (a semaphore over all its partitions); fetching pauses
-  while ``max_buffered`` records are unfinished.
+  subscription run at once: standard groups run that many worker tasks fed by
+  one queue, FIFO lanes share a semaphore of that size; fetching pauses while
+  ``max_buffered`` records are unfinished.
 * **Standard groups** handle records of a partition concurrently. A failure
   writes a copy with ``attempt + 1`` and a not-before time (the backoff) to the
   group's retry topic and finishes the original, so a poisoned record never holds
@@ -73,6 +74,8 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
         self.config = subscription.queue_config
         self.fifo = self.config.type == "fifo"
         self._slots = asyncio.Semaphore(self.config.concurrency)
+        self._ready: asyncio.Queue[Item] = asyncio.Queue()
+        self._workers: dict[asyncio.Task[None], Item | None] = {}
         self._parts: dict[Any, Partition] = {}
         self._consumer: Any = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -110,6 +113,9 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
         consumer.subscribe([self.group.events, self.group.retry], listener=self)
         self._consumer = consumer
         self._tasks = [asyncio.create_task(self._fetch_loop()), asyncio.create_task(self._commit_loop())]
+        if not self.fifo:
+            for _ in range(self.config.concurrency):
+                self._add_worker()
 
     async def stop(self) -> None:
         """Stop fetching, drain (bounded), commit what finished, leave the group. Idempotent."""
@@ -126,9 +132,11 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
             part.revoked = True
         await self._drain(parts)
         await self._commit(parts)
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._workers]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._workers.clear()
         if self._consumer is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(self.settings.operation_timeout):
@@ -206,9 +214,20 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
                 lane = part.lanes[record.key] = Lane(record.key)
                 self._spawn(part, lane.work, self._run_lane(part, lane))
             lane.items.append(item)
+            return
+        wait = due - time.time() if due else 0.0
+        if wait > 0:
+            item.timer = asyncio.get_running_loop().call_later(wait, self._release, item)
+            part.timers.add(item.timer)
         else:
-            work = Work()
-            self._spawn(part, work, self._run_one(work, item))
+            self._ready.put_nowait(item)
+
+    def _release(self, item: Item) -> None:
+        """A waiting standard record is due: queue it for the workers."""
+        if item.timer is not None:
+            item.part.timers.discard(item.timer)
+        if not item.part.revoked:
+            self._ready.put_nowait(item)
 
     def _spawn(self, part: Partition, work: Work, coro: Coroutine[Any, Any, None]) -> None:
         work.task = asyncio.create_task(coro)
@@ -232,19 +251,37 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
             return exc
         return None
 
-    async def _run_one(self, work: Work, item: Item) -> None:
+    def _add_worker(self) -> None:
+        task = asyncio.create_task(self._worker())
+        self._workers[task] = None
+
+    async def _worker(self) -> None:
+        """One of ``concurrency`` workers of a standard subscription: handles queued records."""
+        task = asyncio.current_task()
+        assert task is not None
+        while True:
+            item = await self._ready.get()
+            part = item.part
+            if part.revoked:
+                continue
+            part.busy += 1
+            part.idle.clear()
+            self._workers[task] = item
+            try:
+                await self._run_one(item)
+            finally:
+                self._workers[task] = None
+                part.busy -= 1
+                if not part.busy:
+                    part.idle.set()
+
+    async def _run_one(self, item: Item) -> None:
         """A standard record: handle; on failure hand a copy to the retry lane or the DLQ."""
-        await self._until(item.due)
         attempt = item.attempt
         while True:
-            async with self._slots:
-                work.busy = True
-                try:
-                    failure = await self._handle(item, attempt)
-                    if failure is None or await self._divert(item, attempt, failure):
-                        break
-                finally:
-                    work.busy = False
+            failure = await self._handle(item, attempt)
+            if failure is None or await self._divert(item, attempt, failure):
+                break
             if item.part.revoked:
                 return
             # The copy could not be written: retry in place after the backoff.
@@ -337,18 +374,39 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
         return True
 
     async def _drain(self, parts: list[Partition]) -> None:
-        """Cancel work not running a handler; wait (bounded) for the rest, then cancel it."""
+        """Cancel what is not running a handler; wait (bounded) for the rest, then cancel it.
+
+        ``parts`` are already marked revoked, so workers skip their queued records.
+        """
+        for part in parts:
+            for timer in part.timers:
+                timer.cancel()
+            part.timers.clear()
         works = [work for part in parts for work in part.works if work.task is not None]
         for work in works:
             if not work.busy:
                 work.task.cancel()  # type: ignore[union-attr]
         tasks = [work.task for work in works if work.task is not None]
-        running = [task for task in tasks if not task.done()]
+        idle = [asyncio.ensure_future(part.idle.wait()) for part in parts if part.busy]
+        running = [task for task in tasks if not task.done()] + idle
         if running:
             _, pending = await asyncio.wait(running, timeout=self.settings.drain_timeout)
             for task in pending:
                 task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, *idle, return_exceptions=True)
+        await self._cut_workers(parts)
+
+    async def _cut_workers(self, parts: list[Partition]) -> None:
+        """Cancel workers still handling records of ``parts`` (past the drain bound); replace them."""
+        doomed = {id(part) for part in parts}
+        cut = [task for task, item in self._workers.items() if item is not None and id(item.part) in doomed]
+        for task in cut:
+            task.cancel()
+        await asyncio.gather(*cut, return_exceptions=True)
+        for task in cut:
+            self._workers.pop(task, None)
+            if not self._stopping:
+                self._add_worker()
 
 
 __all__ = ["GroupConsumer"]

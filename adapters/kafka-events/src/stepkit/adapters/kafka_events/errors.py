@@ -6,7 +6,8 @@ from contextlib import AbstractAsyncContextManager
 
 from aiokafka import errors as kafka_errors  # type: ignore[import-untyped]
 
-from stepkit.core.deadline import deadline
+from stepkit.core.deadline import deadline, translate_error
+from stepkit.core.errors import AdapterError
 
 BACKEND = "kafka"
 UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -36,4 +37,10 @@ def bounded(timeout: float, operation: str) -> AbstractAsyncContextManager[None]
     return deadline(timeout, backend=BACKEND, operation=operation, unavailable=UNAVAILABLE)
 
 
-__all__ = ["BACKEND", "UNAVAILABLE", "bounded"]
+def translate(exc: Exception, timeout: float, operation: str) -> AdapterError:
+    """The stepkit error for ``exc`` by the rules of :func:`bounded`, for hot paths that use
+    ``asyncio.timeout`` directly; raise it ``from exc`` (an ``AdapterError`` is returned as is)."""
+    return translate_error(exc, timeout, backend=BACKEND, operation=operation, unavailable=UNAVAILABLE)
+
+
+__all__ = ["BACKEND", "UNAVAILABLE", "bounded", "translate"]

@@ -1,4 +1,4 @@
-"""Per-partition bookkeeping of a subscription: offsets, work tasks and FIFO lanes."""
+"""Per-partition bookkeeping of a subscription: offsets, timers, busy counts and FIFO lanes."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class Item:
     attempt: int
     due: float
     """Earliest handling time, epoch seconds (0: now)."""
+    timer: asyncio.TimerHandle | None = None
+    """The pending wake-up of a standard record that is not due yet."""
 
     @property
     def offset(self) -> int:
@@ -57,7 +59,16 @@ class Partition:
     tracker: OffsetTracker = field(default_factory=OffsetTracker)
     works: set[Work] = field(default_factory=set)
     lanes: dict[bytes | None, Lane] = field(default_factory=dict)
+    timers: set[asyncio.TimerHandle] = field(default_factory=set)
+    """Wake-ups of standard records waiting for their time (delay, retry not-before)."""
+    busy: int = 0
+    """Standard records of this partition being handled by a worker now."""
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set while ``busy`` is 0."""
     revoked: bool = False
+
+    def __post_init__(self) -> None:
+        self.idle.set()
 
 
 __all__ = ["Item", "Lane", "Partition", "Work"]
