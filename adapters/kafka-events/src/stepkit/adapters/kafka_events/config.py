@@ -61,7 +61,7 @@ class KafkaEventsConfig(AdapterConfig):
     max_message_bytes: int = Field(default=900 * 1024, ge=1, le=100 * 1024 * 1024)
     session_timeout: float = Field(default=10.0, gt=0, le=3600)
     heartbeat_interval: float = Field(default=3.0, gt=0, le=3600)
-    rebalance_timeout: float = Field(default=30.0, gt=0, le=3600)
+    rebalance_timeout: float = Field(default=60.0, gt=0, le=3600)
     fetch_max_wait: float = Field(default=0.5, ge=0, le=60)
     metadata_max_age: float = Field(default=30.0, gt=0, le=3600)
     max_buffered: int = Field(default=1000, ge=1, le=1_000_000)

@@ -6,6 +6,8 @@
   current end committed, before ``subscribe`` returns. Consumers then start from
   the committed offsets (``auto_offset_reset="earliest"`` only applies to topics
   re-created empty, e.g. after a broker lost its data).
+  Apache Kafka refuses such a commit while the group has live members; their
+  positions then stand and nothing is anchored.
 * **End offsets.** Tansu answers ListOffsets "latest" with the base offset of the
   last batch plus one, which is too low after a batched produce. With
   ``broker_quirks="tansu"`` the end is confirmed by fetching from there and
@@ -14,10 +16,27 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from aiokafka import TopicPartition  # type: ignore[import-untyped]
+from aiokafka.errors import (  # type: ignore[import-untyped]
+    CommitFailedError,
+    IllegalGenerationError,
+    RebalanceInProgressError,
+    UnknownMemberIdError,
+)
+
+log = logging.getLogger(__name__)
+
+GROUP_ACTIVE_ERRORS: tuple[type[BaseException], ...] = (
+    CommitFailedError,
+    IllegalGenerationError,
+    RebalanceInProgressError,
+    UnknownMemberIdError,
+)
+"""Commit refusals meaning "the group has live members" (Apache Kafka refuses outside commits then)."""
 
 FETCH_POLL_MS = 100
 
@@ -71,8 +90,15 @@ async def anchor_new_group(consumer: Any, topic: str, *, verify: bool, timeout: 
         return 0
     ends = await end_offsets(consumer, missing, verify=verify, timeout=timeout)
     still_missing = {tp: ends[tp] for tp in missing if await consumer.committed(tp) is None}
-    if still_missing:
+    if not still_missing:
+        return 0
+    try:
         await consumer.commit(still_missing)
+    except GROUP_ACTIVE_ERRORS as exc:
+        # Kafka accepts a commit from outside the group only while the group is empty; an
+        # active group's members already hold positions, so there is nothing to anchor.
+        log.info("kafka events: group of %s is active, start position not anchored: %r", topic, exc)
+        return 0
     return len(still_missing)
 
 

