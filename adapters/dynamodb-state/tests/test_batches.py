@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from botocore.exceptions import EndpointConnectionError  # type: ignore[import-untyped]
+
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
+from stepkit.core.errors import AdapterUnavailableError
 
 
 class HalfProcessing:
@@ -58,3 +62,36 @@ async def test_get_many_and_clear_retry_unprocessed(state: DynamoDBStateAdapter)
     await state.clear("g")
     assert any(r.startswith("write") for r in rounds)
     assert await state.get_group("g") == {}
+
+
+class FailingSecondTransaction:
+    """A real client whose second ``transact_write_items`` fails as if the endpoint vanished."""
+
+    def __init__(self, client: Any, calls: list[int]) -> None:
+        self._client = client
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def transact_write_items(self, **params: Any) -> Any:
+        self._calls.append(len(params["TransactItems"]))
+        if len(self._calls) == 2:
+            raise EndpointConnectionError(endpoint_url="http://dynamodb.invalid")
+        return await self._client.transact_write_items(**params)
+
+
+async def test_set_many_over_one_transaction_reports_what_was_written(state: DynamoDBStateAdapter) -> None:
+    calls: list[int] = []
+    connection = state.connection
+    original = connection.call
+
+    async def call(operation: str, fn: Any) -> Any:
+        return await original(operation, lambda client: fn(FailingSecondTransaction(client, calls)))
+
+    connection.call = call  # type: ignore[method-assign]
+    with pytest.raises(AdapterUnavailableError) as failed:
+        await state.set_many("g", {f"k{i:03}": i for i in range(150)})
+    assert calls == [100, 50]
+    assert "the first 100 keys were written" in str(failed.value)
+    assert sorted(await state.keys("g")) == [f"k{i:03}" for i in range(100)]

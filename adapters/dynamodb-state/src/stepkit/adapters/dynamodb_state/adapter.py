@@ -3,12 +3,12 @@
 Layout (see :mod:`stepkit.adapters.dynamodb_state.layout`): one item per
 entry under ``pk = <namespace> g <group>``, ``sk = key``, the value as the
 core codec's JSON text; one group index item per group under
-``pk = <namespace> i``, ``sk = group``, written in the same transaction as
-every entry write. Reads are strongly consistent and skip expired entries
-(DynamoDB's TTL deletes lazily). ``group_ids`` queries the index partition and
-confirms each group still holds a live entry, removing index items of groups
-that turned out empty (conditionally on their write token, so a concurrent
-write is never lost from the index).
+``pk = <namespace> i``, ``sk = group``, put before entries of the group are
+written (see :mod:`stepkit.adapters.dynamodb_state.group_index`). Reads are
+strongly consistent and skip expired entries (DynamoDB's TTL deletes lazily).
+``group_ids`` queries the index partition and confirms each group still holds
+a live entry, removing index items of old, empty groups (conditionally on
+their write token, so a concurrent write is never lost from the index).
 """
 
 from __future__ import annotations
@@ -76,9 +76,11 @@ class DynamoDBStateAdapter(StateAdapter):
     Guarantees, across every instance on the namespace and table:
 
     * reads are strongly consistent and never return an expired entry;
-    * ``set`` and ``update`` write the entry and its group index item in one
-      transaction; ``set_many`` is one transaction (all-or-nothing) up to 99
-      keys and 4 MB, larger mappings are written in such chunks, in order;
+    * every write puts the group's index item first (unless this instance put
+      it recently), so ``group_ids`` lists every group holding a live entry;
+    * ``set_many`` is one transaction (all-or-nothing) up to 100 keys and
+      4 MB; larger mappings are written in such chunks, in order, and a
+      failure part-way says how many keys were written;
     * ``update`` is linearizable per key: it conditions its write on the
       entry's write token and retries with backoff when another write won;
     * values and items are size-checked before anything is written.
