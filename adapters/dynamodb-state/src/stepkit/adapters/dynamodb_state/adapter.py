@@ -143,6 +143,7 @@ class DynamoDBStateAdapter(StateAdapter):
         return item
 
     async def _write(self, operation: str, actions: list[dict[str, Any]]) -> bool:
+        """One ``TransactWriteItems``; conflicts retried within the update bound."""
         return await transact(
             self._db, operation, actions, self._settings.update_max_attempts, self._settings.update_backoff
         )
@@ -216,9 +217,7 @@ class DynamoDBStateAdapter(StateAdapter):
                 for key, text in chunk
             ]
             try:
-                await transact(
-                    self._db, "set_many", actions, self._settings.update_max_attempts, self._settings.update_backoff
-                )
+                await self._write("set_many", actions)
             except AdapterError as exc:
                 if written:
                     kind = type(exc) if type(exc) in _MESSAGE_ERRORS else AdapterError
