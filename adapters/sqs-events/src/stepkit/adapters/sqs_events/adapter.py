@@ -29,7 +29,9 @@ class SqsEventAdapter(EventAdapter):
 
     * ``emit`` returns once SNS accepted the event; it fails with
       ``AdapterUnavailableError`` within ``operation_timeout`` when SNS is
-      unreachable (never hangs, never counts as success). Re-emitting an event
+      unreachable (never hangs, never counts as success). Topology calls (the
+      first emit to a topic, ``subscribe``, re-creating a lost topology) are
+      bounded by ``setup_timeout`` each. Re-emitting an event
       with the same ``message_id`` within 5 minutes is deduplicated by SNS.
     * Each ``(topic, subscriber)`` group owns an SQS queue subscribed to the
       topic, created on the group's first subscribe, so events reach it while
@@ -65,6 +67,7 @@ class SqsEventAdapter(EventAdapter):
         self.topology = Topology(self.names, self._sns, self._sqs, settings)
         self._consumers: dict[str, GroupConsumer] = {}
         self._resync_lock = asyncio.Lock()
+        self._resync_needed = False
 
     # -- health -------------------------------------------------------------------------
     async def is_healthy(self) -> bool:
@@ -86,32 +89,44 @@ class SqsEventAdapter(EventAdapter):
         else:
             group = sqs_token("u", event.message_id)
         dedup = sqs_token("m", event.message_id)
-        async with aws_deadline(self.config.operation_timeout, backend="sns", operation=f"emit on {event.topic!r}"):
-            try:
-                await self._publish(event.topic, body, group, dedup)
-            except AdapterError as exc:
-                if exc.__cause__ is None or not is_not_found(exc.__cause__):
-                    raise
-                await self._resync()
-                await self._publish(event.topic, body, group, dedup)
+        if self._resync_needed:
+            await self._resync()
+        try:
+            await self._publish(event.topic, body, group, dedup)
+        except AdapterError as exc:
+            if exc.__cause__ is None or not is_not_found(exc.__cause__):
+                raise
+            self._resync_needed = True
+            await self._resync()
+            await self._publish(event.topic, body, group, dedup)
 
     async def _publish(self, topic: str, body: str, group: str, dedup: str) -> None:
-        await self._sns.call(
-            f"publish on {topic!r}",
-            "publish",
-            TopicArn=await self.topology.topic_arn(topic),
-            Message=body,
-            MessageGroupId=group,
-            MessageDeduplicationId=dedup,
-        )
+        """Publish within ``operation_timeout`` (creating the topic first is bounded by ``setup_timeout``)."""
+        arn = await self.topology.topic_arn(topic)
+        async with aws_deadline(self.config.operation_timeout, backend="sns", operation=f"emit on {topic!r}"):
+            await self._sns.call(
+                f"publish on {topic!r}",
+                "publish",
+                TopicArn=arn,
+                Message=body,
+                MessageGroupId=group,
+                MessageDeduplicationId=dedup,
+            )
 
     async def _resync(self) -> None:
-        """The server lost its topology: re-create it for every local subscription, then topics."""
+        """The server lost its topology: re-create it for every local subscription before publishing.
+
+        Until one resync completed, every emit of this instance retries it first, so no
+        local group misses an event published to a re-created topic.
+        """
         async with self._resync_lock:
+            if not self._resync_needed:
+                return
             self.topology.forget()
             for consumer in list(self._consumers.values()):
                 if not consumer.stopping:
                     await consumer.ensure_topology()
+            self._resync_needed = False
 
     # -- subscriptions --------------------------------------------------------------------
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
@@ -120,9 +135,7 @@ class SqsEventAdapter(EventAdapter):
             id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
         )
         consumer = GroupConsumer(subscription, sqs=self._sqs, topology=self.topology, settings=self.config)
-        # Each call of the (two rounds of parallel, then one) topology calls is bounded by
-        # operation_timeout, so an unreachable server fails this within that bound; a slow but
-        # live one may take up to three bounds.
+        # Topology calls: two rounds of parallel calls, then Subscribe, each bounded by setup_timeout.
         await consumer.start()
         self._consumers[subscription.id] = consumer
         return subscription

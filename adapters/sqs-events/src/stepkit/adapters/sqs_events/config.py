@@ -39,6 +39,11 @@ class SqsEventsConfig(AwsSettings):
       visible again (redelivered, never deleted).
     * ``message_retention_seconds``: how long queues (and DLQs) keep events
       while no member consumes them (SQS allows 60 s to 14 days).
+    * ``setup_timeout``: bound of each topology call (``CreateTopic``,
+      ``CreateQueue``, ``SetQueueAttributes``, ``Subscribe``) made by
+      ``subscribe``, by the first emit to a topic and when re-creating a lost
+      topology. Resource creation is rare and can be slow (a cold moto loads
+      each service on its first request); a refused connection still fails at once.
     * ``max_connections``: HTTP connections per client (each subscription keeps
       one long poll open).
     * ``operation_timeout`` (inherited): bound of every emit, subscribe, DLQ call.
@@ -50,6 +55,7 @@ class SqsEventsConfig(AwsSettings):
     visibility_lease: float = Field(default=10.0, ge=1, le=SQS_MAX_VISIBILITY_SECONDS)
     drain_timeout: float = Field(default=30.0, ge=0, le=3600)
     message_retention_seconds: int = Field(default=SQS_MAX_RETENTION_SECONDS, ge=60, le=SQS_MAX_RETENTION_SECONDS)
+    setup_timeout: float = Field(default=10.0, gt=0, le=600)
     max_connections: int = Field(default=100, ge=1, le=1000)
 
 

@@ -123,6 +123,7 @@ class Topology:
             reply = await self._sns.call(
                 f"create SNS topic for {topic!r}",
                 "create_topic",
+                timeout=self._settings.setup_timeout,
                 Name=self.names.topic(topic),
                 Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "false"},
             )
@@ -132,7 +133,13 @@ class Topology:
 
     async def _create_queue(self, name: str, fifo: bool) -> str:
         attributes = {"FifoQueue": "true"} if fifo else {}
-        reply = await self._sqs.call(f"create queue {name}", "create_queue", QueueName=name, Attributes=attributes)
+        reply = await self._sqs.call(
+            f"create queue {name}",
+            "create_queue",
+            timeout=self._settings.setup_timeout,
+            QueueName=name,
+            Attributes=attributes,
+        )
         url = str(reply["QueueUrl"])
         self._urls[name] = url
         return url
@@ -157,12 +164,14 @@ class Topology:
             self._sqs.call(
                 f"configure DLQ {names.dlq}",
                 "set_queue_attributes",
+                timeout=self._settings.setup_timeout,
                 QueueUrl=dlq_url,
                 Attributes={"MessageRetentionPeriod": retention},
             ),
             self._sqs.call(
                 f"configure queue {names.queue}",
                 "set_queue_attributes",
+                timeout=self._settings.setup_timeout,
                 QueueUrl=url,
                 Attributes={
                     "DelaySeconds": str(whole_seconds(config.delay_seconds)),
@@ -177,6 +186,7 @@ class Topology:
         await self._sns.call(
             f"subscribe queue {names.queue} to topic {topic!r}",
             "subscribe",
+            timeout=self._settings.setup_timeout,
             TopicArn=topic_arn,
             Protocol="sqs",
             Endpoint=queue_arn,
