@@ -12,7 +12,7 @@ counts) and alternate single events for latency (pooled), so load from other
 processes hits both alike. Targets: throughput >= 0.8x raw, p99 latency <= 1.5x
 raw. Prints PASS/MISS; always exits 0.
 
-    STEPKIT_KAFKA_URL=kafka://127.0.0.1:9092 python bench_events.py [--broker-quirks tansu]
+    STEPKIT_KAFKA_URL=kafka://127.0.0.1:9092 python bench_events.py [--broker-quirks auto|none|tansu]
 """
 
 from __future__ import annotations
@@ -175,6 +175,17 @@ class AdapterSide(Side):
         await admin.close()
 
 
+async def detect_quirks(url: str) -> str:
+    """``tansu`` when the broker's cluster id names Tansu (its default is ``tansu_cluster``)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=KafkaEventsConfig(url=url).bootstrap_servers)
+    await admin.start()
+    try:
+        cluster = await admin.describe_cluster()
+    finally:
+        await admin.close()
+    return "tansu" if "tansu" in str(cluster.get("cluster_id", "")).lower() else "none"
+
+
 def _p(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -188,19 +199,26 @@ def _row(label: str, ours: float, raw: float, unit: str, ratio: float, target: s
 async def main() -> None:
     parser = argparse.ArgumentParser(description="stepkit Kafka events adapter vs raw aiokafka")
     parser.add_argument("--url", default=os.environ.get("STEPKIT_KAFKA_URL", "kafka://127.0.0.1:9092"))
-    parser.add_argument("--broker-quirks", choices=["none", "tansu"], default="none")
+    parser.add_argument(
+        "--broker-quirks",
+        choices=["auto", "none", "tansu"],
+        default="auto",
+        help="auto: 'tansu' when the cluster id names Tansu (the kit's broker), else 'none'",
+    )
     parser.add_argument(
         "--fetch-max-wait",
         type=float,
         default=None,
-        help="seconds a fetch may wait at the broker, both sides (default 0.5; 0.02 with --broker-quirks tansu, "
-        "whose fetches wait out the full time even when records arrive)",
+        help="seconds a fetch may wait at the broker, both sides (default 0.5; 0.02 with Tansu, "
+        "which holds fetches for much of that time even when records arrive)",
     )
     parser.add_argument("--count", type=int, default=3000, help="events per throughput trial")
     parser.add_argument("--rounds", type=int, default=200, help="one-in-flight events per latency trial")
     parser.add_argument("--trials", type=int, default=5, help="alternating trials per side")
     args = parser.parse_args()
 
+    if args.broker_quirks == "auto":
+        args.broker_quirks = await detect_quirks(args.url)
     options: dict[str, Any] = {
         "url": args.url,
         "namespace": f"bench-{uuid.uuid4().hex[:8]}",
@@ -234,7 +252,8 @@ async def main() -> None:
     ours_lat, raw_lat = latency["stepkit"], latency["aiokafka"]
     ms = 1000.0
     print(
-        f"stepkit-kafka-events bench ({args.url}, fetch_max_wait={settings.fetch_max_wait:g}s): "
+        f"stepkit-kafka-events bench ({args.url}, broker_quirks={settings.broker_quirks}, "
+        f"fetch_max_wait={settings.fetch_max_wait:g}s): "
         f"{args.trials} alternating trials, "
         f"{args.count} events/throughput trial, {args.rounds} latency rounds/trial"
     )
