@@ -126,16 +126,14 @@ def _remove_containers(sessions: set[str]) -> None:
     try:
         import docker
 
-        from .docker.engine import LABEL_SESSION
+        from .docker.engine import LABEL_SESSION, remove_labelled
 
         client = docker.from_env(timeout=30)
     except Exception:  # noqa: BLE001 - no SDK or no engine: nothing the watcher can remove
         return
     for session in sessions:
-        labels = ["org.testcontainers=true", f"{LABEL_SESSION}={session}"]
         try:
-            for container in client.containers.list(all=True, filters={"label": labels}):
-                container.remove(force=True, v=True)
+            remove_labelled(client, "org.testcontainers=true", f"{LABEL_SESSION}={session}")
         except Exception:  # noqa: BLE001 - keep removing the other sessions
             continue
 

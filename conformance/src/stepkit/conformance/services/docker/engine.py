@@ -80,24 +80,40 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _remove(container: Any) -> bool:
+    """Force-remove ``container`` with its volumes; False when it was already gone."""
+    import docker.errors
+
+    try:
+        container.remove(force=True, v=True)
+    except docker.errors.NotFound:
+        return False
+    return True
+
+
+def _list(client: Any, *labels: str) -> list[Any]:
+    # ignore_removed: other test runs remove their containers while this one lists
+    return list(client.containers.list(all=True, filters={"label": list(labels)}, ignore_removed=True))
+
+
+def remove_labelled(client: Any, *labels: str) -> int:
+    """Force-remove every container carrying all ``labels`` (``key=value``); return how many."""
+    return sum(_remove(container) for container in _list(client, *labels))
+
+
 def remove_session_containers(client: Any, session: str) -> int:
     """Force-remove every container labelled with ``session``; return how many were removed."""
-    removed = 0
-    for container in client.containers.list(all=True, filters={"label": f"{LABEL_SESSION}={session}"}):
-        container.remove(force=True, v=True)
-        removed += 1
-    return removed
+    return remove_labelled(client, f"{LABEL_SESSION}={session}")
 
 
 def reap_stale_containers(client: Any) -> int:
     """Remove kit containers left by processes of this host that no longer run; return the count."""
     removed = 0
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=true"}):
+    for container in _list(client, f"{LABEL}=true"):
         labels: dict[str, str] = container.labels or {}
         pid = labels.get(LABEL_PID, "")
         if labels.get(LABEL_HOST) == host and pid.isdigit() and not _pid_alive(int(pid)):
             log.info("removing stale stepkit container %s (owner pid %s is gone)", container.short_id, pid)
-            container.remove(force=True, v=True)
-            removed += 1
+            removed += _remove(container)
     return removed
