@@ -16,10 +16,15 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
     pgx.InsufficientResourcesError,  # class 53: too many connections, out of memory/disk
     pgx.ConnectionDoesNotExistError,
     pgx.InterfaceError,  # "connection is closed" and protocol states after a lost link
+    pgx.InternalClientError,  # a pooled connection broken while idle (e.g. backend terminated)
 )
 """asyncpg errors meaning "PostgreSQL is unreachable or not serving right now"."""
 
-RETRYABLE: tuple[type[BaseException], ...] = (pgx.DeadlockDetectedError, pgx.SerializationError)
+RETRYABLE: tuple[type[BaseException], ...] = (
+    pgx.DeadlockDetectedError,  # the server rolled the statement back
+    pgx.SerializationError,  # likewise
+    pgx.InternalClientError,  # raised before anything is sent: the idle connection was already broken
+)
 
 
 def _affected(status: str) -> bool:

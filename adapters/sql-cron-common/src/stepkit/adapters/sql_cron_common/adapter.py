@@ -28,7 +28,7 @@ T = TypeVar("T")
 logger = logging.getLogger("stepkit.adapters.sql_cron")
 
 RETRIES = 3
-"""Attempts for a statement the server rolled back (deadlock); each is a fresh statement."""
+"""Attempts for a statement that certainly had no effect (see ``SqlDialect.is_retryable``)."""
 
 
 def ttl_microseconds(ttl: float) -> int:
@@ -138,6 +138,8 @@ class SqlCronAdapter(CronAdapter):
                 pool.discard(conn)
                 if attempt < RETRIES and self._dialect.is_retryable(exc):
                     attempt += 1
+                    if isinstance(exc, self._dialect.unavailable):
+                        pool.purge()  # the other idle connections are likely broken too
                     continue
                 pool.purge()
                 raise

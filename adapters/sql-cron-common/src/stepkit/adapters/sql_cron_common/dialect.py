@@ -97,7 +97,11 @@ class SqlDialect(abc.ABC, Generic[C]):
 
     @abc.abstractmethod
     def is_retryable(self, exc: BaseException) -> bool:
-        """True for errors after which the server rolled the statement back (deadlock, serialization)."""
+        """True for errors after which the statement certainly had no effect, so running it again is safe.
+
+        E.g. a deadlock or serialization failure the server rolled back, or a
+        pooled connection found broken before the statement was sent.
+        """
 
     # -- schema -------------------------------------------------------------
     @abc.abstractmethod
