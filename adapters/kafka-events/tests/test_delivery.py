@@ -125,3 +125,34 @@ async def test_fifo_lane_keeps_order_across_retries(make_adapter: AdapterFactory
     await eventually(lambda: len(order) >= 10, what="all events, two retried")
     for group in ("a", "b"):
         assert [n for g, n in order if g == group] == [0, 1, 1, 2, 3]
+
+
+async def test_redrive_moves_every_dead_letter_once(make_adapter: AdapterFactory, eventually: Eventually) -> None:
+    adapter = make_adapter()
+    handled: list[str] = []
+    healthy = asyncio.Event()
+
+    async def handler(event: Event) -> None:
+        if not healthy.is_set():
+            raise RuntimeError("down")
+        handled.append(event.message_id)
+
+    await adapter.subscribe("many", "g", handler, fast(max_retries=0))
+    events = [Event(topic="many", data=n) for n in range(7)]
+    await asyncio.gather(*(adapter.emit(event) for event in events))
+
+    counts = [0]
+
+    async def all_dead() -> None:
+        while counts[-1] < len(events):
+            counts.append(await adapter.dlq_count("many", "g"))
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(all_dead(), 20)
+    assert counts[-1] == len(events)
+    healthy.set()
+    assert await adapter.redrive_dlq("many", "g") == len(events)
+    await eventually(lambda: len(handled) >= len(events), what="every redriven event")
+    await asyncio.sleep(0.3)
+    assert sorted(handled) == sorted(e.message_id for e in events)
+    assert await adapter.dlq_count("many", "g") == 0

@@ -5,11 +5,13 @@ the committed offset of a second consumer group, ``{group}.redrive`` (see
 ``naming``), so ``dlq_count`` is ``end - redrive cursor`` and survives restarts.
 ``redrive_dlq`` copies every dead letter past the cursor into the group's retry
 lane with the attempt count reset (only that group sees them again; other groups
-on the topic are not affected), then moves the cursor past them.
+on the topic are not affected), moving the cursor past each confirmed batch, so a
+redrive cut short by its time bound is resumed by the next call, not repeated.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from typing import Any
@@ -76,17 +78,21 @@ async def redrive(clients: Clients, group: GroupNames, timeout: float) -> int:
         deadline = time.monotonic() + timeout
         while position < end:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"redrive read {moved} of {end - start} dead letters in time")
+                raise TimeoutError(f"redrive moved {moved} of {end - start} dead letters in time")
             batches = await consumer.getmany(cursor.tp, timeout_ms=FETCH_POLL_MS)
-            for record in batches.get(cursor.tp, []):
-                if record.offset >= end:
+            records = [record for record in batches.get(cursor.tp, []) if record.offset < end]
+            if not records:
+                if batches.get(cursor.tp):
                     position = end
-                    break
-                headers = codec.header_map(record)
-                await clients.produce(group.retry, codec.copy(record, headers, attempt=1))
-                moved += 1
-                position = record.offset + 1
-        await consumer.commit({cursor.tp: end})
+                continue
+            copies = [codec.copy(record, codec.header_map(record), attempt=1) for record in records]
+            await asyncio.gather(*(clients.produce(group.retry, copy) for copy in copies))
+            moved += len(records)
+            position = records[-1].offset + 1
+            # The cursor follows each confirmed batch: a redrive cut short is resumed, not repeated.
+            await consumer.commit({cursor.tp: position})
+        if position != start:
+            await consumer.commit({cursor.tp: max(position, end)})
         return moved
 
 
