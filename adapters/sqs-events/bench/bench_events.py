@@ -161,12 +161,13 @@ class AdapterSide(Side):
         # The adapter keeps queues (durable groups); a bench removes what it created.
         session = aioboto3.Session(region_name=REGION, **KEYS)
         names = self.adapter.names.group("topic", "bench", False)
-        sqs_client, sns_client = session.client("sqs", endpoint_url=self.url), session.client("sns", endpoint_url=self.url)
+        sqs_client = session.client("sqs", endpoint_url=self.url)
+        sns_client = session.client("sns", endpoint_url=self.url)
         async with sqs_client as sqs, sns_client as sns:
             for name in (names.queue, names.dlq):
                 url = (await sqs.get_queue_url(QueueName=name))["QueueUrl"]
                 await sqs.delete_queue(QueueUrl=url)
-            topic = (await sns.create_topic(Name=self.adapter.names.topic("topic"), Attributes={"FifoTopic": "true"}))
+            topic = await sns.create_topic(Name=self.adapter.names.topic("topic"), Attributes={"FifoTopic": "true"})
             await sns.delete_topic(TopicArn=topic["TopicArn"])
 
 
