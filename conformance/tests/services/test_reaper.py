@@ -88,3 +88,38 @@ def test_killed_run_leaves_no_servers(sig: signal.Signals) -> None:
     while (left := _leftovers(report)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left, f"after {sig.name} the run left {left}"
+
+
+_PYTEST_RUN = """
+import time
+from pathlib import Path
+
+
+def test_holds_a_server(stepkit_services):
+    handle = stepkit_services.get("redis")
+    Path("started").write_text(str(handle.pid))
+    time.sleep(600)
+"""
+
+
+def test_sigterm_ends_a_pytest_run_like_ctrl_c(tmp_path: Path) -> None:
+    (tmp_path / "test_hold.py").write_text(_PYTEST_RUN)
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("STEPKIT_") and k.endswith("_URL"))}
+    env["STEPKIT_SERVICES"] = "local"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_hold.py"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    marker = tmp_path / "started"
+    deadline = time.monotonic() + 60
+    while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "the child run did not start its server"
+    pid = int(marker.read_text())
+    run.send_signal(signal.SIGTERM)
+    output, _ = run.communicate(timeout=60)
+    assert run.returncode == 2, output[-3000:]  # pytest's "interrupted"
+    assert "stopped by signal SIGTERM" in output, output[-3000:]
+    assert "stepkit services" in output, output[-3000:]  # the session finished: the terminal summary ran
+    left = proctree.read_process(pid)
+    assert left is None or left.state == "Z", "the server outlived the run's own teardown"

@@ -21,7 +21,7 @@ Run the suites with ``pytest --pyargs stepkit.conformance.suites [--adapter pkg.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from stepkit.conformance.report.collector import Collector
 from stepkit.conformance.report.json_report import build_report, write_report
 from stepkit.conformance.services import ServiceEndpoint, ServiceProvider, provider_from_env
 from stepkit.conformance.services.custom import unknown_service_message
+from stepkit.conformance.services.interrupt import interrupt_on_sigterm
 from stepkit.conformance.targets import AdapterTarget, TargetError, select_targets
 from stepkit.core import Capability
 
@@ -53,6 +54,7 @@ class _Session:
         self.targets: list[AdapterTarget] | None = None
         self.collector = Collector()
         self.provider: ServiceProvider | None = None
+        self.restore_sigterm: Callable[[], None] = lambda: None
         self.active = _is_conformance_run(config)
 
     def get_targets(self) -> list[AdapterTarget]:
@@ -67,6 +69,7 @@ class _Session:
     def get_provider(self) -> ServiceProvider:
         if self.provider is None:
             self.provider = provider_from_env()
+            self.restore_sigterm = interrupt_on_sigterm()  # a SIGTERM'd run still stops its servers
         return self.provider
 
     def resolve(self, name: str) -> ServiceEndpoint:
@@ -314,5 +317,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_KEY, None)
     install_resolver(None)
     if state is not None and state.provider is not None:
-        state.provider.close()
-        state.provider = None
+        try:
+            state.provider.close()
+        finally:
+            state.provider = None
+            state.restore_sigterm()
