@@ -9,7 +9,7 @@ import time
 import pytest
 
 from stepkit.conformance.harness import Harness, new_namespace, scenario
-from stepkit.conformance.strategies import LONGEST_IDENTIFIER, NASTY_IDENTIFIERS
+from stepkit.conformance.strategies import LONGEST_IDENTIFIER, NASTY_IDENTIFIERS, fresh_copy
 from stepkit.core import AdapterClosedError, Capability, CronAdapter, CronLock
 
 pytestmark = pytest.mark.cron
@@ -202,6 +202,24 @@ async def test_cron_job_names_invalid_and_never_collide(harness: Harness) -> Non
         lock = await cron.acquire_lock(job, 30)
         assert lock is not None, f"job {job!r} is held by another job's lock: names collided"
     assert sorted(i.job_name for i in await cron.active_locks()) == sorted(jobs)
+
+
+@pytest.mark.core
+@pytest.mark.clause("cron.identifiers")
+@scenario
+async def test_cron_equal_but_distinct_job_name_objects_name_one_job(harness: Harness) -> None:
+    """Job names are compared by value: a job taken under one ``str`` object is held under equal copies."""
+    cron = await harness.cron()
+    for text in ("job:1", "🦄 x", LONGEST_IDENTIFIER):
+        lock = await cron.acquire_lock(fresh_copy(text), 30)
+        assert lock is not None
+        assert await cron.acquire_lock(fresh_copy(text), 30) is None, (
+            f"job {text[:12]!r} was granted twice under equal but distinct str objects"
+        )
+        copied = lock.model_copy(update={"job_name": fresh_copy(text)})
+        assert await cron.renew_lock(copied, 30) is True, "renew_lock() with an equal copy of the job name failed"
+        assert await cron.release_lock(copied) is True, "release_lock() with an equal copy of the job name failed"
+        assert await cron.acquire_lock(fresh_copy(text), 30) is not None, "the job is not free after its release"
 
 
 @pytest.mark.multi

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from stepkit.conformance.harness import Harness, eventually, new_namespace, scenario
-from stepkit.conformance.strategies import LONGEST_IDENTIFIER, NASTY_IDENTIFIERS
+from stepkit.conformance.strategies import LONGEST_IDENTIFIER, NASTY_IDENTIFIERS, fresh_copy
 from stepkit.conformance.suites.common import assert_json_equal
 from stepkit.core import AdapterClosedError, AdapterSerializationError, InvalidIdentifierError
 
@@ -86,6 +86,27 @@ async def test_streams_identifiers_invalid_and_never_collide(harness: Harness) -
         assert got == {"n": n, "id": i}, f"({s!r}, {g!r}, {i!r}) holds {got!r}: identifiers collided"
     await manager.stream(LONGEST_IDENTIFIER).set(LONGEST_IDENTIFIER, LONGEST_IDENTIFIER, {})
     assert await manager.stream(LONGEST_IDENTIFIER).get(LONGEST_IDENTIFIER, LONGEST_IDENTIFIER) is not None
+
+
+@pytest.mark.core
+@pytest.mark.clause("streams.identifiers")
+@scenario
+async def test_streams_equal_but_distinct_identifier_objects_name_one_item(harness: Harness) -> None:
+    """Identifiers are compared by value: one ``str`` object as stream, group and item id, then equal copies."""
+    manager = await harness.streams()
+    for n, text in enumerate(("ab", "a:b", "🦄 x", LONGEST_IDENTIFIER)):
+        same = fresh_copy(text)
+        await manager.stream(same).set(same, same, {"n": n})
+        why = f"an item set with one str object {text[:12]!r} as stream, group and id, read with equal copies"
+        copies = [fresh_copy(text) for _ in range(6)]
+        assert await manager.stream(copies[0]).get(copies[1], copies[2]) == {"n": n, "id": text}, f"get(): {why}"
+        listed = await manager.stream(copies[3]).get_group(copies[4])
+        assert listed == [{"n": n, "id": text}], f"get_group() = {listed!r}: {why}"
+        await manager.stream(copies[5]).set(copies[0], copies[1], {"n": -n})
+        listed = await manager.stream(same).get_group(same)
+        assert listed == [{"n": -n, "id": text}], f"set() with equal copies made a second item: {listed!r}"
+        assert await manager.stream(copies[2]).delete(copies[3], copies[4]) == {"n": -n, "id": text}, f"delete(): {why}"
+        assert await manager.stream(same).get_group(same) == [], f"delete() with equal copies left the item: {why}"
 
 
 @pytest.mark.core
