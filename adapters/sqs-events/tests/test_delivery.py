@@ -151,3 +151,19 @@ async def test_durable_while_offline(make_adapter: AdapterFactory) -> None:
     recorder = Recorder()
     await make_adapter().subscribe("dur", "g", recorder, qc())
     await eventually(lambda: len(recorder.successes) == 3, "events emitted while the group was offline")
+
+
+async def test_foreign_message_is_never_handled_and_dead_letters(make_adapter: AdapterFactory) -> None:
+    adapter = make_adapter()
+    recorder = Recorder()
+    await adapter.subscribe("foreign", "g", recorder, qc(max_retries=0))
+    url = await adapter.topology.queue_url(adapter.names.group("foreign", "g", False).queue)
+    assert url is not None
+    client = await adapter._sqs.get()
+    await client.send_message(QueueUrl=url, MessageBody="not a stepkit event")
+    for _ in range(300):
+        if await adapter.dlq_count("foreign", "g") == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert await adapter.dlq_count("foreign", "g") == 1
+    assert recorder.deliveries == []

@@ -61,6 +61,10 @@ async def test_bounded_failures_and_self_healing_topology(dedicated_moto: Servic
         try:
             await _unavailable(emitter.emit(Event(topic="f", data="paused")), "emit on a paused server")
             assert await member.is_healthy() is False
+            start = time.monotonic()
+            with pytest.raises(AdapterUnavailableError):
+                await build(setup_timeout=TIMEOUT).subscribe("f", "paused", Recorder(), qc())
+            assert time.monotonic() - start <= TIMEOUT + MARGIN, "subscribe was not bounded by setup_timeout"
         finally:
             await asyncio.to_thread(dedicated_moto.unpause)
         await asyncio.to_thread(dedicated_moto.stop)
