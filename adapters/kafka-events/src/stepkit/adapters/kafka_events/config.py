@@ -43,6 +43,9 @@ class KafkaEventsConfig(AdapterConfig):
       subscription takes to notice topics recreated after a broker lost them.
     * ``max_buffered``: records fetched but not yet finished per subscription;
       fetching pauses above it.
+    * ``commit_interval``: least time between two offset commits of a subscription
+      (0: commit after every finish). Stops and rebalances commit at once; a
+      crash redelivers what finished since the last commit.
     * ``broker_quirks``: ``"tansu"`` enables the workarounds for the Tansu broker
       (see README): end offsets are confirmed by a fetch (Tansu's ListOffsets
       "latest" is wrong after batched produces), and short group timeouts are allowed.
@@ -65,6 +68,7 @@ class KafkaEventsConfig(AdapterConfig):
     fetch_max_wait: float = Field(default=0.5, ge=0, le=60)
     metadata_max_age: float = Field(default=30.0, gt=0, le=3600)
     max_buffered: int = Field(default=1000, ge=1, le=1_000_000)
+    commit_interval: float = Field(default=0.05, ge=0, le=60)
     broker_quirks: BrokerQuirks = "none"
 
     @field_validator("url")

@@ -350,12 +350,15 @@ class GroupConsumer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     # -- committing and draining ---------------------------------------------
     async def _commit_loop(self) -> None:
+        """Commit finished offsets at most every ``commit_interval`` (stops and rebalances commit at once)."""
         while True:
             await self._dirty.wait()
             self._dirty.clear()
             if not await self._commit(list(self._parts.values())):
                 await asyncio.sleep(ERROR_PAUSE)
                 self._dirty.set()
+            elif self.settings.commit_interval:
+                await asyncio.sleep(self.settings.commit_interval)
 
     async def _commit(self, parts: list[Partition]) -> bool:
         """Commit the finished prefix of each of ``parts``; False when the commit failed."""
