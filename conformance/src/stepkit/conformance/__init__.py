@@ -10,7 +10,7 @@ Public API::
                                "url": ctx.service("redis").url})
 
 Register it under the ``stepkit.conformance`` entry-point group, or pass
-``--adapter my_pkg.conformance:factory``, then run
+``--adapter=my_pkg.conformance:factory``, then run
 ``pytest --pyargs stepkit.conformance.suites``.
 """
 

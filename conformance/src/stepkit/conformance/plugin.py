@@ -1,11 +1,11 @@
 """The pytest plugin (entry point ``pytest11: stepkit``).
 
-Run the suites with ``pytest --pyargs stepkit.conformance.suites [--adapter pkg.mod:factory ...]``.
+Run the suites with ``pytest --pyargs stepkit.conformance.suites [--adapter=pkg.mod:factory ...]``.
 
-* ``--adapter REF`` (repeatable): a factory reference ``pkg.mod:factory`` or the
+* ``--adapter=REF`` (repeatable): a factory reference ``pkg.mod:factory`` or the
   name of an installed ``stepkit.conformance`` entry point; without it, every
   installed entry point is tested.
-* ``--tier core|multi|fault`` (repeatable; default all three).
+* ``--tier=core|multi|fault`` (repeatable; default all three).
 * ``--stepkit-report-dir DIR`` (default ``reports/conformance``): JSON report,
   Markdown capability matrix and, unless ``--junitxml`` is given, JUnit XML.
 * ``--stepkit-timeout SECONDS``: the operation timeout handed to factories
