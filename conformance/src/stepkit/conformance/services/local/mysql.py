@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +12,7 @@ from ..errors import ServiceStartError
 from .binaries import find_program
 from .process import ManagedProcess
 from .server import LocalServer
+from .users import give_to, unprivileged_user
 
 #: Server settings shared with the kit's Docker image (images/files/mysql/entrypoint.sh).
 SERVER_OPTIONS: Final = (
@@ -49,19 +48,6 @@ def init_sql(user: str, password: str, database: str, root_password: str) -> str
     )
 
 
-def _run_as_user() -> str | None:
-    """mariadbd refuses to run as root without ``--user``: as root, run it as ``mysql`` (or ``nobody``)."""
-    if os.geteuid() != 0:
-        return None
-    for name in ("mysql", "nobody"):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return name
-    raise ServiceStartError("MariaDB should not run as root and neither a 'mysql' nor a 'nobody' user exists")
-
-
 class MariaDbServer(LocalServer):
     """A fresh MariaDB data directory (``mariadb-install-db``) served by ``mariadbd`` on
     127.0.0.1:port, its socket and pid file in the data dir, reading no option files (the
@@ -90,7 +76,7 @@ class MariaDbServer(LocalServer):
             self.environ,
             "STEPKIT_MYSQL_INSTALL_DB_BIN",
         )
-        self._user = _run_as_user()
+        self._user = unprivileged_user("MariaDB", ("mysql",))
         self._datadir = self.data_dir / "data"
         self._init_file = self.data_dir / "init.sql"
 
@@ -99,9 +85,7 @@ class MariaDbServer(LocalServer):
         return f"binary {self._server}"
 
     def _chown(self, path: Path) -> None:
-        if self._user is not None:
-            entry = pwd.getpwnam(self._user)
-            os.chown(path, entry.pw_uid, entry.pw_gid)
+        give_to(path, self._user)
 
     def prepare(self) -> None:
         self._chown(self.data_dir)

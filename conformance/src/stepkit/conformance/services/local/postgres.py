@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -14,19 +12,7 @@ from ..errors import ServiceStartError
 from .binaries import postgres_bin_dir
 from .process import ManagedProcess
 from .server import LocalServer
-
-
-def _run_as_user() -> str | None:
-    """PostgreSQL refuses to run as root: as root, run it as ``postgres`` (or ``nobody``)."""
-    if os.geteuid() != 0:
-        return None
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return name
-    raise ServiceStartError("PostgreSQL cannot run as root and neither a 'postgres' nor a 'nobody' user exists")
+from .users import give_to, unprivileged_user
 
 
 class PostgresServer(LocalServer):
@@ -41,7 +27,7 @@ class PostgresServer(LocalServer):
     def __init__(self, name: ServiceName, data_dir: Path, port: int, environ: Mapping[str, str]) -> None:
         super().__init__(name, data_dir, port, environ)
         self._bin = postgres_bin_dir(self.environ)
-        self._user = _run_as_user()
+        self._user = unprivileged_user("PostgreSQL", ("postgres",))
         self._pgdata = self.data_dir / "pgdata"
 
     @property
@@ -49,9 +35,7 @@ class PostgresServer(LocalServer):
         return f"binary {self._bin / 'postgres'}"
 
     def _chown(self, path: Path) -> None:
-        if self._user is not None:
-            entry = pwd.getpwnam(self._user)
-            os.chown(path, entry.pw_uid, entry.pw_gid)
+        give_to(path, self._user)
 
     def prepare(self) -> None:
         self._chown(self.data_dir)
