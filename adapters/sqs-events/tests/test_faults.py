@@ -37,13 +37,13 @@ async def _recovers(call: Callable[[], Awaitable[Any]], what: str) -> None:
             await asyncio.sleep(0.2)
 
 
-async def _queue_exists(adapter: SqsEventAdapter, name: str) -> bool:
-    client = await adapter._sqs.get()
+async def _subscriptions(adapter: SqsEventAdapter, topic: str) -> int:
+    client = await adapter._sns.get()
     try:
-        await client.get_queue_url(QueueName=name)
-    except Exception:  # noqa: BLE001 - any failure means "not (yet) there"
-        return False
-    return True
+        reply = await client.list_subscriptions_by_topic(TopicArn=await adapter.topology.topic_arn(topic))
+    except Exception:  # noqa: BLE001 - the topic is not (yet) there
+        return 0
+    return len(reply["Subscriptions"])
 
 
 async def test_bounded_failures_and_self_healing_topology(dedicated_moto: ServiceHandle) -> None:
@@ -75,13 +75,12 @@ async def test_bounded_failures_and_self_healing_topology(dedicated_moto: Servic
         finally:
             await asyncio.to_thread(dedicated_moto.start)
 
-        # The restarted moto is empty: the member re-creates its queue by itself...
-        queue = member.names.group("f", "g", False).queue
+        # The restarted moto is empty: each consumer re-creates its queue and subscription by itself.
         end = time.monotonic() + 30
-        while not await _queue_exists(member, queue):
-            assert time.monotonic() < end, "the member did not re-create its queue"
+        while await _subscriptions(member, "f") < 2:
+            assert time.monotonic() < end, "the consumers did not re-create their subscriptions"
             await asyncio.sleep(0.2)
-        # ...and the emitter re-creates the topic (and its own group) when publishing fails.
+        # ...so an emit after the restart reaches both groups.
         after = Event(topic="f", data="after")
         await _recovers(lambda: emitter.emit(after), "emit after the restart")
         await eventually(lambda: after.message_id in {e.message_id for e in mine.successes}, "the member's copy", 20)

@@ -113,6 +113,10 @@ class SqsEventAdapter(EventAdapter):
                 MessageDeduplicationId=dedup,
             )
 
+    def _topology_lost(self) -> None:
+        """A local consumer found its queue gone: emits re-create the local topology first."""
+        self._resync_needed = True
+
     async def _resync(self) -> None:
         """The server lost its topology: re-create it for every local subscription before publishing.
 
@@ -134,7 +138,13 @@ class SqsEventAdapter(EventAdapter):
         subscription = Subscription(
             id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
         )
-        consumer = GroupConsumer(subscription, sqs=self._sqs, topology=self.topology, settings=self.config)
+        consumer = GroupConsumer(
+            subscription,
+            sqs=self._sqs,
+            topology=self.topology,
+            settings=self.config,
+            on_topology_lost=self._topology_lost,
+        )
         # Topology calls: two rounds of parallel calls, then Subscribe, each bounded by setup_timeout.
         await consumer.start()
         self._consumers[subscription.id] = consumer

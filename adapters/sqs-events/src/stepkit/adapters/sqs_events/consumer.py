@@ -5,7 +5,7 @@
   events than its ``concurrency`` and a stop is noticed within one wait.
 * **Visibility**: each held event is invisible for the lease
   (:func:`~stepkit.adapters.sqs_events.topology.lease_seconds`) and renewed
-  every third of it with ``ChangeMessageVisibilityBatch`` while held.
+  while held (:mod:`~stepkit.adapters.sqs_events.leases`).
 * **Acknowledge**: ``DeleteMessage`` only after the handler returned.
 * **Failure**: the event's visibility is set to the group's backoff for its
   attempt (rounded up to whole seconds); SQS redelivers it then, with
@@ -28,13 +28,13 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Coroutine, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from stepkit.adapters.aws_common import AwsClient, is_not_found
 from stepkit.adapters.sqs_events import codec
-from stepkit.adapters.sqs_events.config import SQS_MAX_VISIBILITY_SECONDS, SqsEventsConfig
+from stepkit.adapters.sqs_events.config import SqsEventsConfig
+from stepkit.adapters.sqs_events.leases import BATCH, Delivery, Leases
 from stepkit.adapters.sqs_events.topology import GroupQueues, Topology, lease_seconds, whole_seconds
 from stepkit.core.backoff import Backoff
 from stepkit.core.errors import AdapterError
@@ -42,8 +42,6 @@ from stepkit.core.protocols.events import Subscription
 
 log = logging.getLogger("stepkit.adapters.sqs_events")
 
-BATCH = 10
-"""SQS' largest receive / change-visibility batch."""
 POLL_RETRY = Backoff(initial_seconds=0.2, multiplier=2.0, max_seconds=2.0, jitter=0.2)
 """Waits between receive attempts while the server is unreachable."""
 BUSY_FIFO_PAUSE = 0.2
@@ -51,39 +49,38 @@ BUSY_FIFO_PAUSE = 0.2
 SYSTEM_ATTRIBUTES = ["ApproximateReceiveCount", "MessageGroupId"]
 
 
-@dataclass(eq=False)
-class Delivery:
-    """One received SQS message, held until acknowledged, retried later or released."""
-
-    receipt: str
-    body: str
-    attempt: int
-    group: str
-    done: bool = field(default=False)
-
-
 class GroupConsumer:
     """Consumes the queue of one subscription's ``(topic, subscriber)`` group."""
 
     def __init__(
-        self, subscription: Subscription, *, sqs: AwsClient, topology: Topology, settings: SqsEventsConfig
+        self,
+        subscription: Subscription,
+        *,
+        sqs: AwsClient,
+        topology: Topology,
+        settings: SqsEventsConfig,
+        on_topology_lost: Callable[[], None],
     ) -> None:
         self.subscription = subscription
+        self._on_topology_lost = on_topology_lost
         self._config = subscription.queue_config
         self._sqs = sqs
         self._topology = topology
         self._settings = settings
         self._fifo = self._config.type == "fifo"
-        self._lease = lease_seconds(self._config, settings)
         self._queues: GroupQueues | None = None
         self._topology_lost = False
-        self._held: set[Delivery] = set()
+        self._leases = Leases(
+            sqs,
+            lease_seconds(self._config, settings),
+            f"{subscription.topic!r}/{subscription.subscriber!r}",
+            self._freed,
+        )
         self._lanes: dict[str, deque[Delivery]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._room = asyncio.Event()
         self._progress = asyncio.Event()
         self._stop_requested = asyncio.Event()
-        self._visibility = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._stopped: asyncio.Future[None] | None = None
@@ -91,7 +88,7 @@ class GroupConsumer:
     # -- lifecycle --------------------------------------------------------------------
     async def ensure_topology(self) -> None:
         """Create (idempotently) the group's topic, queues and subscription."""
-        self._queues = await self._topology.ensure_group(
+        self._queues = self._leases.queues = await self._topology.ensure_group(
             self.subscription.topic, self.subscription.subscriber, self._config
         )
         self._topology_lost = False
@@ -101,7 +98,7 @@ class GroupConsumer:
         await self.ensure_topology()
         self._room.set()
         self._poller = asyncio.create_task(self._poll_loop(), name=f"sqs-poll-{self.subscription.id}")
-        self._heartbeat = asyncio.create_task(self._renew_loop(), name=f"sqs-renew-{self.subscription.id}")
+        self._heartbeat = asyncio.create_task(self._leases.renew_forever(), name=f"sqs-renew-{self.subscription.id}")
 
     async def stop(self) -> None:
         """Stop receiving, let in-flight handlers finish (bounded), release the rest. Idempotent."""
@@ -124,7 +121,7 @@ class GroupConsumer:
             await asyncio.wait(set(self._tasks), timeout=self._settings.drain_timeout)
             for task in list(self._tasks):
                 await _finish(task, 0)
-        await self._release([d for d in self._held if not d.done])
+        await self._leases.release(self._leases.unsettled())
         if self._heartbeat is not None:
             await _finish(self._heartbeat, 0)
 
@@ -138,13 +135,13 @@ class GroupConsumer:
         failures = 0
         while not self.stopping:
             await self._room.wait()
-            free = self._config.concurrency - len(self._held)
+            free = self._config.concurrency - len(self._leases.held)
             if self.stopping:
                 break
             if free <= 0:
                 self._room.clear()
                 continue
-            short = self._fifo and bool(self._held)
+            short = self._fifo and bool(self._leases.held)
             try:
                 messages = await self._receive(min(BATCH, free), 0 if short else self._settings.wait_time_seconds)
                 failures = 0
@@ -154,7 +151,7 @@ class GroupConsumer:
                 await self._pause(POLL_RETRY.delay(failures))
                 continue
             if self.stopping:
-                await self._release(messages)
+                await self._leases.release(messages)
                 break
             for delivery in messages:
                 self._accept(delivery)
@@ -175,7 +172,7 @@ class GroupConsumer:
             QueueUrl=queues.url,
             MaxNumberOfMessages=count,
             WaitTimeSeconds=wait,
-            VisibilityTimeout=self._lease,
+            VisibilityTimeout=self._leases.lease,
             MessageSystemAttributeNames=SYSTEM_ATTRIBUTES,
         )
         return [
@@ -194,6 +191,7 @@ class GroupConsumer:
             if not self._topology_lost:
                 log.warning("sqs: queue of %r/%r is gone; re-creating the topology", *self._group())
             self._topology_lost = True
+            self._on_topology_lost()
         else:
             log.warning("sqs: receive for %r/%r failed, retrying: %s", *self._group(), exc)
 
@@ -213,8 +211,8 @@ class GroupConsumer:
 
     # -- dispatching -------------------------------------------------------------------
     def _accept(self, delivery: Delivery) -> None:
-        self._held.add(delivery)
-        if len(self._held) >= self._config.concurrency:
+        self._leases.hold(delivery)
+        if len(self._leases.held) >= self._config.concurrency:
             self._room.clear()
         if not self._fifo:
             self._spawn(self._run_one(delivery))
@@ -243,7 +241,7 @@ class GroupConsumer:
                 if not ok and lane:
                     rest = list(lane)
                     lane.clear()
-                    await self._release(rest)
+                    await self._leases.release(rest)
         finally:
             if self._lanes.get(group) is lane:
                 del self._lanes[group]
@@ -264,79 +262,17 @@ class GroupConsumer:
             )
             await self._retry_later(delivery)
             return False
-        await self._acknowledge(delivery)
+        await self._leases.acknowledge(delivery)
         return True
 
     # -- settling ----------------------------------------------------------------------
-    def _settled(self, deliveries: Iterable[Delivery]) -> None:
-        for delivery in deliveries:
-            delivery.done = True
-            self._held.discard(delivery)
+    def _freed(self) -> None:
+        """Holds ended: room for more receives, progress for a waiting FIFO poll."""
         self._room.set()
         self._progress.set()
 
-    async def _acknowledge(self, delivery: Delivery) -> None:
-        queues = self._queues
-        assert queues is not None
-        delivery.done = True
-        try:
-            await self._sqs.call(
-                f"delete from {queues.names.queue}",
-                "delete_message",
-                QueueUrl=queues.url,
-                ReceiptHandle=delivery.receipt,
-            )
-        except AdapterError as exc:
-            log.warning(
-                "sqs: acknowledging a handled event of %r/%r failed (it may be redelivered): %s", *self._group(), exc
-            )
-        finally:
-            self._settled([delivery])
-
     async def _retry_later(self, delivery: Delivery) -> None:
-        delay = whole_seconds(self._config.backoff.delay(delivery.attempt))
-        await self._set_visibility([delivery], min(delay, SQS_MAX_VISIBILITY_SECONDS))
-
-    async def _release(self, deliveries: list[Delivery]) -> None:
-        """Make ``deliveries`` visible again at once (redelivered, never deleted)."""
-        await self._set_visibility(deliveries, 0)
-
-    async def _set_visibility(self, deliveries: list[Delivery], seconds: int) -> None:
-        for delivery in deliveries:
-            delivery.done = True
-        try:
-            async with self._visibility:
-                await self._change_visibility(deliveries, seconds)
-        except AdapterError as exc:
-            log.warning("sqs: changing visibility in %r/%r failed (lease runs out instead): %s", *self._group(), exc)
-        finally:
-            self._settled(deliveries)
-
-    async def _change_visibility(self, deliveries: list[Delivery], seconds: int) -> None:
-        queues = self._queues
-        if queues is None or not deliveries:
-            return
-        for start in range(0, len(deliveries), BATCH):
-            chunk = deliveries[start : start + BATCH]
-            await self._sqs.call(
-                f"change visibility in {queues.names.queue}",
-                "change_message_visibility_batch",
-                QueueUrl=queues.url,
-                Entries=[
-                    {"Id": str(n), "ReceiptHandle": d.receipt, "VisibilityTimeout": seconds}
-                    for n, d in enumerate(chunk)
-                ],
-            )
-
-    async def _renew_loop(self) -> None:
-        interval = max(0.2, self._lease / 3)
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                async with self._visibility:
-                    await self._change_visibility([d for d in self._held if not d.done], self._lease)
-            except AdapterError as exc:
-                log.warning("sqs: renewing visibility in %r/%r failed: %s", *self._group(), exc)
+        await self._leases.retry_later(delivery, whole_seconds(self._config.backoff.delay(delivery.attempt)))
 
 
 async def _finish(task: asyncio.Task[None], grace: float) -> None:
@@ -349,4 +285,4 @@ async def _finish(task: asyncio.Task[None], grace: float) -> None:
         await task
 
 
-__all__ = ["Delivery", "GroupConsumer"]
+__all__ = ["GroupConsumer"]
