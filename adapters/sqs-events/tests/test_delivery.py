@@ -42,21 +42,6 @@ async def test_fifo_emit_needs_a_group_id(make_adapter: AdapterFactory) -> None:
         await adapter.emit(Event(topic="t"), fifo=True)
 
 
-async def test_fifo_group_deduplicates_a_reemitted_message_id(make_adapter: AdapterFactory) -> None:
-    # SNS FIFO topics deduplicate on AWS; moto does not, but its FIFO queues do (same deduplication id).
-    adapter = make_adapter()
-    recorder = Recorder()
-    await adapter.subscribe("t", "g", recorder, qc(type="fifo"))
-    event = Event(topic="t", data="once", message_group_id="m")
-    await adapter.emit(event, fifo=True)
-    await adapter.emit(event, fifo=True)
-    marker = Event(topic="t", data="marker", message_group_id="m")
-    await adapter.emit(marker, fifo=True)
-    await eventually(lambda: marker.message_id in [e.message_id for e in recorder.successes], "the marker")
-    await asyncio.sleep(0.5)
-    assert [e.message_id for e in recorder.successes].count(event.message_id) == 1
-
-
 async def test_default_limit_is_sqs_256_kib(make_adapter: AdapterFactory) -> None:
     adapter = make_adapter()
     with pytest.raises(ValueTooLargeError, match="262144"):

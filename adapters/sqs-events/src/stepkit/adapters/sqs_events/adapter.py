@@ -31,8 +31,8 @@ class SqsEventAdapter(EventAdapter):
       ``AdapterUnavailableError`` within ``operation_timeout`` when SNS is
       unreachable (never hangs, never counts as success). Topology calls (the
       first emit to a topic, ``subscribe``, re-creating a lost topology) are
-      bounded by ``setup_timeout`` each. Re-emitting an event
-      with the same ``message_id`` within 5 minutes is deduplicated by SNS.
+      bounded by ``setup_timeout`` each. On AWS, re-emitting an event with the
+      same ``message_id`` within 5 minutes is deduplicated by SNS FIFO.
     * Each ``(topic, subscriber)`` group owns an SQS queue subscribed to the
       topic, created on the group's first subscribe, so events reach it while
       every member is offline (``DURABLE``, for the queue's retention period).
