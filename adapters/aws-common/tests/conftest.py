@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
+from stepkit.conformance.fixtures import DedicatedService
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -16,13 +15,6 @@ def moto_url(stepkit_services: ServiceProvider) -> str:
 
 
 @pytest.fixture
-def dedicated_moto(stepkit_services: ServiceProvider) -> Iterator[ServiceHandle]:
+def dedicated_moto(stepkit_dedicated_service: DedicatedService) -> ServiceHandle:
     """A moto server of this test alone, with fault controls; skipped when the provider cannot fault it."""
-    handle = stepkit_services.get("sqs", dedicated=True)
-    if not handle.supports_faults:
-        handle.close()
-        pytest.skip(f"{handle.describe()} cannot be paused or restarted (a URL was given)")
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return stepkit_dedicated_service("sqs")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aioboto3  # type: ignore[import-untyped]
@@ -11,6 +11,7 @@ import pytest
 
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
 from stepkit.adapters.dynamodb_state.layout import group_pk, namespace_prefix
+from stepkit.conformance.fixtures import DedicatedService
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -21,16 +22,9 @@ def dynamodb_url(stepkit_services: ServiceProvider) -> str:
 
 
 @pytest.fixture
-def dedicated_dynamodb(stepkit_services: ServiceProvider) -> Iterator[ServiceHandle]:
+def dedicated_dynamodb(stepkit_dedicated_service: DedicatedService) -> ServiceHandle:
     """A moto server of this test alone, with fault controls; skipped when the provider cannot fault it."""
-    handle = stepkit_services.get("dynamodb", dedicated=True)
-    if not handle.supports_faults:
-        handle.close()
-        pytest.skip(f"{handle.describe()} cannot be paused or restarted (a URL was given)")
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return stepkit_dedicated_service("dynamodb")
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
+import functools
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -12,6 +11,7 @@ import aio_pika
 import pytest
 
 from stepkit.adapters.rabbitmq_events import RabbitMQEventAdapter
+from stepkit.conformance import harness
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -61,16 +61,7 @@ async def make_adapter(amqp_url: str) -> AsyncIterator[AdapterFactory]:
 Eventually = Callable[..., Awaitable[None]]
 
 
-async def _eventually(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
-    """Poll ``predicate`` until true; fail after ``timeout`` seconds (a hang guard, not a timing check)."""
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            raise AssertionError(f"{what} not reached within {timeout}s")
-        await asyncio.sleep(0.02)
-
-
 @pytest.fixture
 def eventually() -> Eventually:
-    """Bounded polling for a condition."""
-    return _eventually
+    """The kit's bounded polling for a condition (a hang guard, not a timing check), 20 s by default."""
+    return functools.partial(harness.eventually, timeout=20.0)

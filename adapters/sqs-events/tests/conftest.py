@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqs_helpers import AdapterFactory
 
 from stepkit.adapters.sqs_events import SqsEventAdapter
+from stepkit.conformance.fixtures import DedicatedService
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -20,16 +21,9 @@ def moto_url(stepkit_services: ServiceProvider) -> str:
 
 
 @pytest.fixture
-def dedicated_moto(stepkit_services: ServiceProvider) -> Iterator[ServiceHandle]:
+def dedicated_moto(stepkit_dedicated_service: DedicatedService) -> ServiceHandle:
     """A moto server of this test alone, which it may pause and restart."""
-    handle = stepkit_services.get("sqs", dedicated=True)
-    if not handle.supports_faults:
-        handle.close()
-        pytest.skip(f"{handle.describe()} cannot be paused or restarted (a URL was given)")
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return stepkit_dedicated_service("sqs")
 
 
 def build_factory(url: str, created: list[SqsEventAdapter]) -> AdapterFactory:

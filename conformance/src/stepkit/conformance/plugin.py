@@ -13,7 +13,8 @@ Run the suites with ``pytest --pyargs stepkit.conformance.suites [--adapter=pkg.
 * Markers: ``clause(id)``, ``requires(capability)``, ``refuses(capability)``,
   tiers ``core``/``multi``/``fault``, kinds ``state``/``streams``/``events``/``cron``.
 * Fixture ``stepkit_services``: the session's ``ServiceProvider``, usable by any
-  package's tests. The suites' own ``target`` and ``harness`` fixtures live in
+  package's tests; ``stepkit_dedicated_service`` (``stepkit.conformance.fixtures``): a
+  factory of fault-capable servers owned by one test. The suites' own ``target`` and ``harness`` fixtures live in
   ``stepkit/conformance/suites/conftest.py`` (closest conftest wins, so a
   project's fixtures of the same name cannot shadow them).
 """
@@ -31,6 +32,7 @@ from hypothesis.errors import InvalidArgument
 from stepkit.conformance import profiles
 from stepkit.conformance.clauses import CLAUSES
 from stepkit.conformance.context import install_resolver
+from stepkit.conformance.fixtures import stepkit_dedicated_service  # noqa: F401 - registered fixture
 from stepkit.conformance.report import markdown, terminal
 from stepkit.conformance.report.collector import Collector
 from stepkit.conformance.report.json_report import build_report, write_report
