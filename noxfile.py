@@ -1,7 +1,7 @@
 """Every session a user or CI runs.
 
     nox -s conformance              # the main job: conformance matrix of every installed adapter
-    nox -s conformance -- --adapter pkg.mod:factory [--install ./path/to/your/package]
+    nox -s conformance -- --adapter=pkg.mod:factory [--install ./path/to/your/package]
     nox -s lint typecheck tests     # what CI runs besides conformance
     nox -s images                   # local Docker images of all services, from Debian packages
     nox -s bench                    # benchmarks: adapters vs raw drivers, as ratios
