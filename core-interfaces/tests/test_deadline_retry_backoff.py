@@ -88,3 +88,37 @@ def test_backoff_grows_and_caps() -> None:
         policy.delay(0)
     with pytest.raises(ValueError):
         Backoff(initial_seconds=5, max_seconds=1)
+
+
+async def test_deadline_translate_maps_driver_errors_but_not_timeouts() -> None:
+    class DriverThrottled(Exception):
+        pass
+
+    seen: list[Exception] = []
+
+    def by_driver_rules(exc: Exception) -> AdapterError:
+        seen.append(exc)
+        return AdapterUnavailableError(f"throttled: {exc}") if isinstance(exc, DriverThrottled) else AdapterError("x")
+
+    with pytest.raises(AdapterUnavailableError, match="throttled") as info:
+        async with deadline(1, backend="db", operation="get", translate=by_driver_rules):
+            raise DriverThrottled("slow down")
+    assert isinstance(info.value.__cause__, DriverThrottled)
+    with pytest.raises(AdapterConflictError):
+        async with deadline(1, backend="db", operation="get", translate=by_driver_rules):
+            raise AdapterConflictError("kept")
+    with pytest.raises(AdapterUnavailableError, match="db: get did not complete within"):
+        async with deadline(0.01, backend="db", operation="get", translate=by_driver_rules):
+            await asyncio.Event().wait()
+    assert [type(e) for e in seen] == [DriverThrottled]
+
+
+async def test_with_deadline_passes_translate() -> None:
+    async def fails() -> int:
+        raise KeyError("x")
+
+    def conflict(exc: Exception) -> AdapterError:
+        return AdapterConflictError(f"mapped {exc!r}")
+
+    with pytest.raises(AdapterConflictError, match="mapped KeyError"):
+        await with_deadline(fails(), 1, backend="db", operation="x", translate=conflict)

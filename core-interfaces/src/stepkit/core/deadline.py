@@ -2,13 +2,14 @@
 
 :func:`deadline` turns a hang into :class:`AdapterUnavailableError` and maps the
 driver's connection errors onto the stepkit error family, chaining the
-original exception.
+original exception. A driver with its own error taxonomy (e.g. botocore's
+error codes) passes ``translate=`` to map its exceptions itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
@@ -22,6 +23,9 @@ DEFAULT_TIMEOUT = 5.0
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, EOFError)
 """Built-in exceptions that always mean "the backend is unreachable"."""
 
+Translator = Callable[[Exception], AdapterError]
+"""Maps a driver exception (never an ``AdapterError``, never a time-out) onto the stepkit error to raise."""
+
 
 @asynccontextmanager
 async def deadline(
@@ -31,16 +35,21 @@ async def deadline(
     operation: str,
     unavailable: tuple[type[BaseException], ...] = (),
     other: type[AdapterError] = AdapterError,
+    translate: Translator | None = None,
 ) -> AsyncIterator[None]:
     """Run the block within ``timeout`` seconds, translating failures.
 
-    * Running out of time raises :class:`AdapterUnavailableError`.
-    * ``unavailable`` exceptions (plus built-in connection errors) raise
-      :class:`AdapterUnavailableError`.
+    * Running out of time (or a driver's ``TimeoutError``) raises
+      :class:`AdapterUnavailableError`, whatever ``translate`` says.
     * :class:`AdapterError` passes through unchanged.
-    * Any other ``Exception`` raises ``other`` (default :class:`AdapterError`).
+    * With ``translate``, every other ``Exception`` raises ``translate(exc)``
+      (``unavailable`` and ``other`` are then unused).
+    * Without it, ``unavailable`` exceptions (plus built-in connection errors)
+      raise :class:`AdapterUnavailableError`, and any other ``Exception``
+      raises ``other`` (default :class:`AdapterError`).
 
-    The original exception is always chained as ``__cause__``.
+    The original exception is always chained as ``__cause__``; cancellation
+    from outside is not translated.
     """
     try:
         async with asyncio.timeout(timeout):
@@ -48,6 +57,8 @@ async def deadline(
     except AdapterError:
         raise
     except Exception as exc:
+        if translate is not None and not isinstance(exc, TimeoutError):
+            raise translate(exc) from exc
         raise translate_error(
             exc, timeout, backend=backend, operation=operation, unavailable=unavailable, other=other
         ) from exc
@@ -84,11 +95,12 @@ async def with_deadline(
     backend: str,
     operation: str,
     unavailable: tuple[type[BaseException], ...] = (),
+    translate: Translator | None = None,
 ) -> T:
-    """Await ``awaitable`` under :func:`deadline` and return its result."""
-    async with deadline(timeout, backend=backend, operation=operation, unavailable=unavailable):
+    """Await ``awaitable`` under :func:`deadline` (same rules) and return its result."""
+    async with deadline(timeout, backend=backend, operation=operation, unavailable=unavailable, translate=translate):
         return await awaitable
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-__all__ = ["DEFAULT_TIMEOUT", "UNAVAILABLE_ERRORS", "deadline", "translate_error", "with_deadline"]
+__all__ = ["DEFAULT_TIMEOUT", "UNAVAILABLE_ERRORS", "Translator", "deadline", "translate_error", "with_deadline"]

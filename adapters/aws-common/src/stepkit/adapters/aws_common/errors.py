@@ -20,7 +20,6 @@ Use :func:`error_code` / :func:`is_not_found` to react to specific AWS codes
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,7 +36,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from stepkit.core.deadline import UNAVAILABLE_ERRORS
+from stepkit.core.deadline import UNAVAILABLE_ERRORS, deadline
 from stepkit.core.errors import AdapterConfigurationError, AdapterError, AdapterUnavailableError
 
 UNAVAILABLE_CODES: frozenset[str] = frozenset(
@@ -159,16 +158,16 @@ async def aws_deadline(
 ) -> AsyncIterator[None]:
     """Run the block within ``timeout`` seconds; translate every failure by :func:`translate`.
 
-    The driver's exception is chained as ``__cause__``. Cancellation from
-    outside is not translated.
+    :func:`stepkit.core.deadline.deadline` with AWS's translation: a time-out raises
+    ``AdapterUnavailableError``, the driver's exception is chained as ``__cause__``,
+    and cancellation from outside is not translated.
     """
-    try:
-        async with asyncio.timeout(timeout):
-            yield
-    except AdapterError:
-        raise
-    except Exception as exc:
-        raise translate(exc, backend=backend, operation=operation, timeout=timeout, other=other) from exc
+
+    def by_aws_rules(exc: Exception) -> AdapterError:
+        return translate(exc, backend=backend, operation=operation, timeout=timeout, other=other)
+
+    async with deadline(timeout, backend=backend, operation=operation, translate=by_aws_rules):
+        yield
 
 
 __all__ = [
