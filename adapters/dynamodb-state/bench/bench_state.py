@@ -11,30 +11,24 @@ table, strongly consistent reads and the same JSON encoding:
 * "set, new group each call" writes the group index item first (by design, see
   the README); its raw baseline is one ``put_item``, so its target is lower.
 
-Targets: sequential >= 0.9x raw (0.45x for the new-group set). Needs the
-measuring helpers of ``stepkit-redis-common`` (the ``bench`` extra). Always exits 0.
+Targets: sequential and 16 tasks >= 0.9x raw (0.45x for the new-group set).
+Measuring code: ``stepkit.conformance.benchkit``. Always exits 0.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
-import os
 import uuid
 from typing import Any
 
 import aioboto3  # type: ignore[import-untyped]
 
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
-from stepkit.adapters.redis_common.benchkit import Row, measure_interleaved, print_table, speed_row
+from stepkit.conformance.benchkit import Case, Row, parse_args, print_table, raw_dumps, speed_rows
 
 TABLE = "stepkit-state"
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 class Raw:
@@ -54,7 +48,7 @@ class Raw:
         return None if item is None else json.loads(item["v"]["S"])
 
     async def set(self, group: str, key: str, value: Any) -> None:
-        item = {**self.key(group, key), "v": {"S": _dumps(value)}, "ver": {"S": uuid.uuid4().hex}}
+        item = {**self.key(group, key), "v": {"S": raw_dumps(value)}, "ver": {"S": uuid.uuid4().hex}}
         await self.c.put_item(TableName=TABLE, Item=item)
         self.written.add((group, key))
 
@@ -72,7 +66,7 @@ class Raw:
             response = await self.c.get_item(TableName=TABLE, Key=self.key(group, key), ConsistentRead=True)
             item = response.get("Item")
             value = (json.loads(item["v"]["S"]) if item else 0) + 1
-            new = {**self.key(group, key), "v": {"S": _dumps(value)}, "ver": {"S": uuid.uuid4().hex}}
+            new = {**self.key(group, key), "v": {"S": raw_dumps(value)}, "ver": {"S": uuid.uuid4().hex}}
             condition: dict[str, Any] = (
                 {"ConditionExpression": "attribute_not_exists(pk)"}
                 if item is None
@@ -85,11 +79,6 @@ class Raw:
                 continue
 
 
-async def compare(name: str, ours: Any, theirs: Any, seconds: float, concurrency: int, minimum: float) -> Row:
-    a, b = await measure_interleaved([(ours, None), (theirs, None)], concurrency=concurrency, seconds=seconds)
-    return speed_row(name, a, b, minimum)
-
-
 async def rows(state: DynamoDBStateAdapter, raw: Raw, seconds: float) -> list[Row]:
     value = {"user": "u1", "count": 3, "tags": ["a", "b"]}
     await state.set("hot", "k1", value)
@@ -97,60 +86,34 @@ async def rows(state: DynamoDBStateAdapter, raw: Raw, seconds: float) -> list[Ro
     counters = [f"n{i}" for i in range(1024)]
     spread_ours, spread_raw = itertools.cycle(counters), itertools.cycle(counters)
     fresh = itertools.count()
+    cases = [
+        Case("get", lambda: state.get("hot", "k1"), lambda: raw.get("hot", "k1")),
+        Case("set", lambda: state.set("w", "k", value), lambda: raw.set("w", "k", value)),
+        Case(
+            "set, new key each call",
+            lambda: state.set("w", f"k{next(fresh)}", value),
+            lambda: raw.set("w", f"k{next(fresh)}", value),
+        ),
+        Case(
+            "update +1, 1024 keys",
+            lambda: state.update("ctr", next(spread_ours), lambda v: (v or 0) + 1),
+            lambda: raw.update("ctr", next(spread_raw)),
+        ),
+        Case(
+            "set, new group each call",
+            lambda: state.set(f"g{next(fresh)}", "k", value),
+            lambda: raw.set(f"g{next(fresh)}", "k", value),
+            minimum=0.45,
+        ),
+    ]
     result = []
     for concurrency in (1, 16):
-        label = "seq" if concurrency == 1 else f"{concurrency} tasks"
-        minimum = 0.9
-        result += [
-            await compare(
-                f"get ({label})",
-                lambda: state.get("hot", "k1"),
-                lambda: raw.get("hot", "k1"),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"set ({label})",
-                lambda: state.set("w", "k", value),
-                lambda: raw.set("w", "k", value),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"set, new key each call ({label})",
-                lambda: state.set("w", f"k{next(fresh)}", value),
-                lambda: raw.set("w", f"k{next(fresh)}", value),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"update +1, 1024 keys ({label})",
-                lambda: state.update("ctr", next(spread_ours), lambda v: (v or 0) + 1),
-                lambda: raw.update("ctr", next(spread_raw)),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"set, new group each call ({label})",
-                lambda: state.set(f"g{next(fresh)}", "k", value),
-                lambda: raw.set(f"g{next(fresh)}", "k", value),
-                seconds,
-                concurrency,
-                0.45,
-            ),
-        ]
+        result += await speed_rows(cases, concurrency=concurrency, seconds=seconds, minimum=0.9)
     return result
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=os.environ.get("STEPKIT_DYNAMODB_URL", "http://127.0.0.1:5000"))
-    parser.add_argument("--seconds", type=float, default=1.0, help="duration of each measurement")
-    args = parser.parse_args()
+    args = parse_args(__doc__ or "", variable="STEPKIT_DYNAMODB_URL", default_url="http://127.0.0.1:5000")
     run = uuid.uuid4().hex[:12]
     state = DynamoDBStateAdapter({"url": args.url, "namespace": f"bench-state-{run}", "table_name": TABLE})
     session = aioboto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")

@@ -9,21 +9,17 @@ a group with auto-commit off that commits after each fetched batch was handled
 (the same at-least-once guarantee), both on a topic with the same partition
 count and fetch settings. The sides alternate throughput trials (best of each
 counts) and alternate single events for latency (pooled), so load from other
-processes hits both alike. Targets: throughput >= 0.8x raw, p99 latency <= 1.5x
-raw. Prints PASS/MISS; always exits 0.
+processes hits both alike (harness: ``stepkit.conformance.benchkit.events``).
+Targets: throughput >= 0.8x raw, p99 latency <= 1.5x raw. Prints PASS/MISS;
+always exits 0.
 
     STEPKIT_KAFKA_URL=kafka://127.0.0.1:9092 python bench_events.py [--broker-quirks auto|none|tansu]
 """
 
 from __future__ import annotations
 
-import abc
-import argparse
 import asyncio
 import contextlib
-import os
-import statistics
-import time
 import uuid
 from typing import Any
 
@@ -31,83 +27,27 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-u
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped]
 
 from stepkit.adapters.kafka_events import KafkaEventAdapter, KafkaEventsConfig
-from stepkit.core import Event, QueueConfig
+from stepkit.conformance.benchkit.events import (
+    SUBSCRIBER,
+    TOPIC,
+    AdapterSide,
+    EventsPlan,
+    Side,
+    events_parser,
+    print_events_table,
+    run_events,
+)
 
-WINDOW = 200
 CONCURRENCY = 100
 PARTITIONS = 4
 
 
-class Probe:
-    """Arrival times of handled events, and a signal per arrival."""
-
-    def __init__(self) -> None:
-        self.arrived: list[float] = []
-        self.target = 10**9
-        self.all_done = asyncio.Event()
-        self.one = asyncio.Event()
-
-    def reset(self, target: int) -> None:
-        self.arrived.clear()
-        self.target = target
-        self.all_done.clear()
-        self.one.clear()
-
-    def hit(self) -> None:
-        self.arrived.append(time.perf_counter())
-        self.one.set()
-        if len(self.arrived) >= self.target:
-            self.all_done.set()
-
-
-class Side(abc.ABC):
-    """One contender: set up, emit one event, tear down."""
-
-    label: str
-
-    def __init__(self, settings: KafkaEventsConfig) -> None:
-        self.settings = settings
-        self.probe = Probe()
-
-    @abc.abstractmethod
-    async def setup(self) -> None: ...
-
-    @abc.abstractmethod
-    async def emit(self, i: int) -> None: ...
-
-    @abc.abstractmethod
-    async def teardown(self) -> None: ...
-
-    async def throughput(self, count: int) -> float:
-        self.probe.reset(count)
-        start = time.perf_counter()
-        for base in range(0, count, WINDOW):
-            await asyncio.gather(*(self.emit(i) for i in range(base, min(base + WINDOW, count))))
-        await asyncio.wait_for(self.probe.all_done.wait(), 120)
-        return count / (time.perf_counter() - start)
-
-    async def one_latency(self, i: int) -> float:
-        """Seconds from the emit call to the handler, with nothing else in flight."""
-        self.probe.one.clear()
-        start = time.perf_counter()
-        await self.emit(i)
-        await asyncio.wait_for(self.probe.one.wait(), 30)
-        return self.probe.arrived[-1] - start
-
-
-async def latencies(sides: list[Side], rounds: int) -> dict[str, list[float]]:
-    """Alternate single events between the sides so that background load hits both alike."""
-    samples: dict[str, list[float]] = {side.label: [] for side in sides}
-    for side in sides:
-        side.probe.reset(10**9)
-    for i in range(rounds):
-        for side in sides:
-            samples[side.label].append(await side.one_latency(i))
-    return samples
-
-
 class RawSide(Side):
     label = "aiokafka"
+
+    def __init__(self, settings: KafkaEventsConfig) -> None:
+        super().__init__()
+        self.settings = settings
 
     async def setup(self) -> None:
         servers = self.settings.bootstrap_servers
@@ -151,23 +91,13 @@ class RawSide(Side):
         await self.admin.close()
 
 
-class AdapterSide(Side):
-    label = "stepkit"
+class KafkaSide(AdapterSide[KafkaEventAdapter]):
+    def __init__(self, settings: KafkaEventsConfig) -> None:
+        super().__init__(KafkaEventAdapter(settings), concurrency=CONCURRENCY)
+        self.settings = settings
 
-    async def setup(self) -> None:
-        self.adapter = KafkaEventAdapter(self.settings)
-        await self.adapter.open()
-        await self.adapter.subscribe("topic", "bench", self._handle, QueueConfig(concurrency=CONCURRENCY))
-
-    async def _handle(self, event: Event) -> None:
-        self.probe.hit()
-
-    async def emit(self, i: int) -> None:
-        await self.adapter.emit(Event(topic="topic", data={"n": i}))
-
-    async def teardown(self) -> None:
-        await self.adapter.close()
-        group = self.adapter.names.group("topic", "bench")
+    async def remove_topology(self) -> None:
+        group = self.adapter.names.group(TOPIC, SUBSCRIBER)
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap_servers)
         await admin.start()
         with contextlib.suppress(Exception):
@@ -186,19 +116,15 @@ async def detect_quirks(url: str) -> str:
     return "tansu" if "tansu" in str(cluster.get("cluster_id", "")).lower() else "none"
 
 
-def _p(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def _row(label: str, ours: float, raw: float, unit: str, ratio: float, target: str, ok: bool | None) -> str:
-    verdict = "" if ok is None else ("PASS" if ok else "MISS")
-    return f"{label:<28}{ours:>10.2f}{raw:>10.2f}  {unit:<6}{ratio:>7.2f}x  {target:<9}{verdict}"
-
-
 async def main() -> None:
-    parser = argparse.ArgumentParser(description="stepkit Kafka events adapter vs raw aiokafka")
-    parser.add_argument("--url", default=os.environ.get("STEPKIT_KAFKA_URL", "kafka://127.0.0.1:9092"))
+    parser = events_parser(
+        __doc__ or "",
+        variable="STEPKIT_KAFKA_URL",
+        default_url="kafka://127.0.0.1:9092",
+        count=3000,
+        rounds=200,
+        trials=5,
+    )
     parser.add_argument(
         "--broker-quirks",
         choices=["auto", "none", "tansu"],
@@ -212,9 +138,6 @@ async def main() -> None:
         help="seconds a fetch may wait at the broker, both sides (default 0.5; 0.02 with Tansu, "
         "which holds fetches for much of that time even when records arrive)",
     )
-    parser.add_argument("--count", type=int, default=3000, help="events per throughput trial")
-    parser.add_argument("--rounds", type=int, default=200, help="one-in-flight events per latency trial")
-    parser.add_argument("--trials", type=int, default=5, help="alternating trials per side")
     args = parser.parse_args()
 
     if args.broker_quirks == "auto":
@@ -230,41 +153,14 @@ async def main() -> None:
         else (0.02 if args.broker_quirks == "tansu" else 0.5),
     }
     settings = KafkaEventsConfig(**options)
-    sides: list[Side] = [RawSide(settings), AdapterSide(settings)]
-    throughput: dict[str, list[float]] = {side.label: [] for side in sides}
-    latency: dict[str, list[float]] = {side.label: [] for side in sides}
-    for side in sides:
-        await side.setup()
-    try:
-        for side in sides:  # warm-up: connections, group joins, metadata
-            await side.throughput(300)
-        await latencies(sides, 20)
-        for _ in range(args.trials):
-            for side in sides:
-                throughput[side.label].append(await side.throughput(args.count))
-            for label, samples in (await latencies(sides, args.rounds)).items():
-                latency[label].extend(samples)
-    finally:
-        for side in sides:
-            await side.teardown()
-
-    ours_tp, raw_tp = max(throughput["stepkit"]), max(throughput["aiokafka"])
-    ours_lat, raw_lat = latency["stepkit"], latency["aiokafka"]
-    ms = 1000.0
-    print(
+    plan = EventsPlan(count=args.count, rounds=args.rounds, trials=args.trials, window=200)
+    result = await run_events(RawSide(settings), KafkaSide(settings), plan)
+    print_events_table(
         f"stepkit-kafka-events bench ({args.url}, broker_quirks={settings.broker_quirks}, "
-        f"fetch_max_wait={settings.fetch_max_wait:g}s): "
-        f"{args.trials} alternating trials, "
-        f"{args.count} events/throughput trial, {args.rounds} latency rounds/trial"
+        f"fetch_max_wait={settings.fetch_max_wait:g}s)",
+        result,
+        unit="ev/s",
     )
-    print(f"{'metric':<28}{'stepkit':>10}{'aiokafka':>10}  {'unit':<6}{'ratio':>8}  {'target':<9}result")
-    tp_ratio = ours_tp / raw_tp
-    print(_row("throughput emit->handler", ours_tp, raw_tp, "ev/s", tp_ratio, ">= 0.8x", tp_ratio >= 0.8))
-    p50 = statistics.median(ours_lat), statistics.median(raw_lat)
-    print(_row("latency p50, 1 in flight", p50[0] * ms, p50[1] * ms, "ms", p50[0] / p50[1], "-", None))
-    p99 = _p(ours_lat, 0.99), _p(raw_lat, 0.99)
-    p99_ratio = p99[0] / p99[1]
-    print(_row("latency p99, 1 in flight", p99[0] * ms, p99[1] * ms, "ms", p99_ratio, "<= 1.5x", p99_ratio <= 1.5))
 
 
 if __name__ == "__main__":

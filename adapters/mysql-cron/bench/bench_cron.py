@@ -22,7 +22,8 @@ from asyncmy.connection import Connection
 
 from stepkit.adapters.mysql_cron import MySQLCronAdapter
 from stepkit.adapters.mysql_cron.config import DEFAULT_URL, parse_url
-from stepkit.adapters.sql_cron_common.benchkit import compare, parse_args
+from stepkit.conformance.benchkit import parse_args
+from stepkit.conformance.benchkit.cron import LOCK_TTL_SECONDS, compare_locks
 
 POOL = 16
 RAW_TABLE = "stepkit_bench_raw_locks"
@@ -47,7 +48,7 @@ WHERE namespace = %s AND job = %s AND lock_id = %s AND expires_at > CURRENT_TIME
 
 
 async def main() -> None:
-    args = parse_args(__doc__ or "", "STEPKIT_MYSQL_URL", DEFAULT_URL)
+    args = parse_args(__doc__ or "", variable="STEPKIT_MYSQL_URL", default_url=DEFAULT_URL, seconds=2.0)
     address = parse_url(args.url)
     namespace = f"bench-cron-{uuid.uuid4().hex}"
     raw_namespace = namespace.encode()
@@ -76,7 +77,10 @@ async def main() -> None:
         conn = await idle.get()
         try:
             async with conn.cursor() as cur:
-                await cur.execute(RAW_ACQUIRE, (raw_namespace, key, lock_id, 30_000_000, raw_namespace, key, lock_id))
+                await cur.execute(
+                    RAW_ACQUIRE,
+                    (raw_namespace, key, lock_id, LOCK_TTL_SECONDS * 1_000_000, raw_namespace, key, lock_id),
+                )
                 await cur.nextset()
                 if await cur.fetchone() is not None:
                     await cur.execute(RAW_RELEASE, (raw_namespace, key, lock_id))
@@ -85,7 +89,9 @@ async def main() -> None:
 
     try:
         await cron.open()
-        await compare("stepkit-mysql-cron vs raw asyncmy upsert lock (throughput ratio)", cron, raw_pair, args.seconds)
+        await compare_locks(
+            "stepkit-mysql-cron vs raw asyncmy upsert lock (throughput ratio)", cron, raw_pair, args.seconds
+        )
     finally:
         tables = cron.dialect.tables
         async with connections[0].cursor() as cur:

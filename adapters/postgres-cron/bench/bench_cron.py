@@ -20,7 +20,8 @@ import asyncpg
 
 from stepkit.adapters.postgres_cron import PostgresCronAdapter
 from stepkit.adapters.postgres_cron.config import DEFAULT_URL
-from stepkit.adapters.sql_cron_common.benchkit import compare, parse_args
+from stepkit.conformance.benchkit import parse_args
+from stepkit.conformance.benchkit.cron import LOCK_TTL_SECONDS, compare_locks
 
 POOL = 16
 RAW_TABLE = "stepkit_bench_raw_locks"
@@ -43,7 +44,7 @@ WHERE namespace = $1 AND job = $2 AND lock_id = $3 AND expires_at > now()"""
 
 
 async def main() -> None:
-    args = parse_args(__doc__ or "", "STEPKIT_POSTGRES_URL", DEFAULT_URL)
+    args = parse_args(__doc__ or "", variable="STEPKIT_POSTGRES_URL", default_url=DEFAULT_URL, seconds=2.0)
     namespace = f"bench-cron-{uuid.uuid4().hex}"
     raw_namespace = namespace.encode()
     cron = PostgresCronAdapter({"url": args.url, "namespace": namespace, "pool_size": POOL})
@@ -59,14 +60,14 @@ async def main() -> None:
         key = job.encode()
         conn = await idle.get()
         try:
-            if await conn.fetchrow(RAW_ACQUIRE, raw_namespace, key, lock_id, 30_000_000) is not None:
+            if await conn.fetchrow(RAW_ACQUIRE, raw_namespace, key, lock_id, LOCK_TTL_SECONDS * 1_000_000) is not None:
                 await conn.execute(RAW_RELEASE, raw_namespace, key, lock_id)
         finally:
             idle.put_nowait(conn)
 
     try:
         await cron.open()
-        await compare(
+        await compare_locks(
             "stepkit-postgres-cron vs raw asyncpg upsert lock (throughput ratio)", cron, raw_pair, args.seconds
         )
     finally:

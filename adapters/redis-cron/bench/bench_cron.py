@@ -12,13 +12,14 @@ sequential and with 64 tasks on distinct jobs. Always exits 0.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import uuid
 
 import redis.asyncio as aioredis
 
-from stepkit.adapters.redis_common.benchkit import measure_interleaved, parse_args, print_table, speed_row
+from stepkit.adapters.redis_common.config import DEFAULT_URL
 from stepkit.adapters.redis_cron import RedisCronAdapter
+from stepkit.conformance.benchkit import parse_args
+from stepkit.conformance.benchkit.cron import LOCK_TTL_SECONDS, compare_locks, job_names
 
 RAW_RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -27,35 +28,30 @@ return 0
 
 
 async def main() -> None:
-    args = parse_args(__doc__ or "")
+    args = parse_args(__doc__ or "", variable="STEPKIT_REDIS_URL", default_url=DEFAULT_URL)
     namespace = f"bench-cron-{uuid.uuid4().hex}"
     cron = RedisCronAdapter({"url": args.url, "namespace": namespace})
     client = aioredis.Redis.from_url(args.url)
     release = client.register_script(RAW_RELEASE)
     raw_prefix = f"stepkit-bench-raw-lock:{namespace}:"
-    jobs = itertools.cycle([f"job{i}" for i in range(256)])
 
-    async def ours() -> None:
-        lock = await cron.acquire_lock(next(jobs), 30)
-        if lock is not None:
-            await cron.release_lock(lock)
-
-    async def raw() -> None:
-        key = raw_prefix + next(jobs)
+    async def raw_pair(job: str) -> None:
+        key = raw_prefix + job
         token = uuid.uuid4().hex
-        if await client.set(key, token, nx=True, px=30_000):
+        if await client.set(key, token, nx=True, px=LOCK_TTL_SECONDS * 1000):
             await release(keys=[key], args=[token])
 
     try:
-        rows = []
-        for concurrency in (1, 64):
-            label = "seq" if concurrency == 1 else f"{concurrency} tasks"
-            a, b = await measure_interleaved([(ours, None), (raw, None)], concurrency=concurrency, seconds=args.seconds)
-            rows.append(speed_row(f"acquire+release ({label})", a, b, 0.9))
-        print_table("stepkit-redis-cron vs raw SET NX PX + Lua release (throughput ratio)", rows)
+        await compare_locks(
+            "stepkit-redis-cron vs raw SET NX PX + Lua release (throughput ratio)",
+            cron,
+            raw_pair,
+            args.seconds,
+            concurrencies=(1, 64),
+        )
     finally:
         prefix = cron.redis.keys.prefix
-        names = [f"{prefix}:fence:job{i}" for i in range(256)] + [f"{raw_prefix}job{i}" for i in range(256)]
+        names = [f"{prefix}:fence:{job}" for job in job_names()] + [raw_prefix + job for job in job_names()]
         await client.unlink(*names, f"{prefix}:locks")
         await cron.close()
         await client.aclose()

@@ -21,22 +21,22 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
-from stepkit.adapters.redis_common.benchkit import (
+from stepkit.adapters.redis_common.config import DEFAULT_URL
+from stepkit.adapters.redis_state import RedisStateAdapter
+from stepkit.conformance.benchkit import (
+    Case,
+    Figure,
     Row,
     measure_interleaved,
     parse_args,
     print_table,
+    raw_dumps,
     slowdown_row,
-    speed_row,
+    speed_rows,
 )
-from stepkit.adapters.redis_state import RedisStateAdapter
 
 NOISE_KEYS = 100_000
 GROUP_SIZE = 1000
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 class Raw:
@@ -56,7 +56,7 @@ class Raw:
 
     async def set(self, group: str, key: str, value: Any) -> None:
         pipe = self.r.pipeline(transaction=True)
-        pipe.hset(self.h(group), key, _dumps(value))
+        pipe.hset(self.h(group), key, raw_dumps(value))
         pipe.sadd(self.groups, group)
         await pipe.execute()
 
@@ -70,7 +70,7 @@ class Raw:
 
     async def set_many(self, group: str, mapping: dict[str, Any]) -> None:
         pipe = self.r.pipeline(transaction=True)
-        pipe.hset(self.h(group), mapping={k: _dumps(v) for k, v in mapping.items()})
+        pipe.hset(self.h(group), mapping={k: raw_dumps(v) for k, v in mapping.items()})
         pipe.sadd(self.groups, group)
         await pipe.execute()
 
@@ -87,31 +87,13 @@ class Raw:
             raw = await pipe.hget(hash_key, key)  # type: ignore[misc]
             value = (json.loads(raw) if raw is not None else 0) + 1
             pipe.multi()
-            pipe.hset(hash_key, key, _dumps(value))
+            pipe.hset(hash_key, key, raw_dumps(value))
             pipe.sadd(self.groups, group)
 
         await self.r.transaction(body, hash_key)
 
 
-async def compare(
-    name: str,
-    ours: Any,
-    theirs: Any,
-    seconds: float,
-    concurrency: int,
-    minimum: float,
-    prepare_ours: Any = None,
-    prepare_theirs: Any = None,
-) -> Row:
-    a, b = await measure_interleaved(
-        [(ours, prepare_ours), (theirs, prepare_theirs)], concurrency=concurrency, seconds=seconds
-    )
-    return speed_row(name, a, b, minimum)
-
-
-async def clear_row(
-    state: RedisStateAdapter, raw: Raw, label: str, seconds: float, concurrency: int, minimum: float
-) -> Row:
+async def clear_rows(state: RedisStateAdapter, raw: Raw, seconds: float, concurrency: int, minimum: float) -> list[Row]:
     """Clear of a 10-key group; refilling the group before each clear is not timed."""
     small = {f"c{i}": i for i in range(10)}
     counter = itertools.count()
@@ -131,68 +113,36 @@ async def clear_row(
     async def clear_raw() -> None:
         await raw.clear(names.pop())
 
+    case = Case("clear 10-key group", clear_ours, clear_raw, prepare_ours=fill_ours, prepare_raw=fill_raw)
     try:
-        return await compare(
-            f"clear 10-key group ({label})", clear_ours, clear_raw, seconds, concurrency, minimum, fill_ours, fill_raw
-        )
+        return await speed_rows([case], concurrency=concurrency, seconds=seconds, minimum=minimum)
     finally:
         for name in names:
             await state.clear(name)
 
 
-async def speed_rows(state: RedisStateAdapter, raw: Raw, seconds: float) -> list[Row]:
+async def throughput_rows(state: RedisStateAdapter, raw: Raw, seconds: float) -> list[Row]:
     ten = [f"k{i}" for i in range(10)]
     await state.set_many("hot", {k: {"v": i, "name": k} for i, k in enumerate(ten)})
     await state.set_many("big", {f"k{i}": {"v": i} for i in range(100)})
     counters = [f"n{i}" for i in range(1024)]
     spread = itertools.cycle(counters)  # round-robin: concurrent updates rarely share a key
     value = {"user": "u1", "count": 3, "tags": ["a", "b"]}
+    cases = [
+        Case("get", lambda: state.get("hot", "k1"), lambda: raw.get("hot", "k1")),
+        Case("set", lambda: state.set("w", "k", value), lambda: raw.set("w", "k", value)),
+        Case("get_many 10 keys", lambda: state.get_many("hot", ten), lambda: raw.get_many("hot", ten)),
+        Case(
+            "update +1, 1024 keys",
+            lambda: state.update("ctr", next(spread), lambda v: (v or 0) + 1),
+            lambda: raw.update("ctr", next(spread)),
+        ),
+        Case("get_group 100 keys", lambda: state.get_group("big"), lambda: raw.get_group("big")),
+    ]
     rows = []
     for concurrency, minimum in ((1, 0.9), (64, 5.0)):
-        label = "seq" if concurrency == 1 else f"{concurrency} tasks"
-        rows += [
-            await compare(
-                f"get ({label})",
-                lambda: state.get("hot", "k1"),
-                lambda: raw.get("hot", "k1"),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"set ({label})",
-                lambda: state.set("w", "k", value),
-                lambda: raw.set("w", "k", value),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"get_many 10 keys ({label})",
-                lambda: state.get_many("hot", ten),
-                lambda: raw.get_many("hot", ten),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"update +1, 1024 keys ({label})",
-                lambda: state.update("ctr", next(spread), lambda v: (v or 0) + 1),
-                lambda: raw.update("ctr", next(spread)),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-            await compare(
-                f"get_group 100 keys ({label})",
-                lambda: state.get_group("big"),
-                lambda: raw.get_group("big"),
-                seconds,
-                concurrency,
-                minimum,
-            ),
-        ]
-        rows.append(await clear_row(state, raw, label, seconds, concurrency, minimum))
+        rows += await speed_rows(cases, concurrency=concurrency, seconds=seconds, minimum=minimum)
+        rows += await clear_rows(state, raw, seconds, concurrency, minimum)
     return rows
 
 
@@ -206,7 +156,7 @@ async def noise_rows(state: RedisStateAdapter, client: aioredis.Redis, seconds: 
     async def clear() -> None:
         await state.clear("gclr")
 
-    async def figures() -> tuple[Any, Any]:
+    async def figures() -> tuple[Figure, Figure]:
         read, wipe = await measure_interleaved(
             [(lambda: state.get_group("g1000"), None), (clear, refill)], seconds=seconds, rounds=10
         )
@@ -232,13 +182,13 @@ async def noise_rows(state: RedisStateAdapter, client: aioredis.Redis, seconds: 
 
 
 async def main() -> None:
-    args = parse_args(__doc__ or "")
+    args = parse_args(__doc__ or "", variable="STEPKIT_REDIS_URL", default_url=DEFAULT_URL)
     namespace = f"bench-state-{uuid.uuid4().hex}"
     state = RedisStateAdapter({"url": args.url, "namespace": namespace})
     client = aioredis.Redis.from_url(args.url)
     raw = Raw(client, state)
     try:
-        rows = await speed_rows(state, raw, args.seconds)
+        rows = await throughput_rows(state, raw, args.seconds)
         print_table("stepkit-redis-state vs raw redis-py (throughput ratio)", rows)
         noise = await noise_rows(state, client, args.seconds)
         print_table(
