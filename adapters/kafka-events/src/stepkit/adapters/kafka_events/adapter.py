@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -15,6 +14,7 @@ from stepkit.adapters.kafka_events.errors import bounded, translate
 from stepkit.adapters.kafka_events.naming import Names
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
+from stepkit.core.consumers import ConsumerRegistry, new_subscription
 from stepkit.core.errors import AdapterError
 from stepkit.core.models.events import Event, QueueConfig
 from stepkit.core.protocols.events import EventAdapter, EventHandler, Subscription
@@ -56,7 +56,7 @@ class KafkaEventAdapter(EventAdapter):
         super().__init__(config)
         self.names = Names(self.config.topic_prefix, self.config.namespace)
         self.clients = Clients(self.config)
-        self._consumers: dict[str, GroupConsumer] = {}
+        self._consumers: ConsumerRegistry[GroupConsumer] = ConsumerRegistry()
         self._topic_names: dict[str, str] = {}
 
     async def _open(self) -> None:
@@ -94,9 +94,7 @@ class KafkaEventAdapter(EventAdapter):
             raise translate(exc, timeout, f"emit on {event.topic!r}") from exc
 
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
-        subscription = Subscription(
-            id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
-        )
+        subscription = new_subscription(topic, subscriber, handler, config)
         consumer = GroupConsumer(subscription, self.names.group(topic, subscriber), self.clients)
         try:
             async with bounded(self.config.operation_timeout, f"subscribe {subscriber!r} to {topic!r}"):
@@ -104,13 +102,11 @@ class KafkaEventAdapter(EventAdapter):
         except BaseException:
             await asyncio.shield(consumer.stop())
             raise
-        self._consumers[subscription.id] = consumer
+        self._consumers.add(subscription, consumer)
         return subscription
 
     async def _unsubscribe(self, subscription: Subscription) -> None:
-        consumer = self._consumers.pop(subscription.id, None)
-        if consumer is not None:
-            await consumer.stop()
+        await self._consumers.stop(subscription)
 
     async def _dlq_count(self, topic: str, subscriber: str) -> int:
         async with bounded(self.config.operation_timeout, "dlq_count"):
@@ -123,9 +119,7 @@ class KafkaEventAdapter(EventAdapter):
 
     async def _close(self) -> None:
         """Drain every subscription (bounded by ``drain_timeout``), then close the clients."""
-        consumers = list(self._consumers.values())
-        self._consumers.clear()
-        await asyncio.gather(*(consumer.stop() for consumer in consumers))
+        await self._consumers.stop_all()
         await self.clients.close()
 
 

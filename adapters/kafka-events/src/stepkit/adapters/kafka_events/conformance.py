@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from stepkit.adapters.kafka_events.adapter import KafkaEventAdapter
 from stepkit.adapters.kafka_events.config import KafkaEventsConfig
+from stepkit.core.factory_settings import events_service_settings
 
 if TYPE_CHECKING:
     from stepkit.conformance import ConformanceContext
@@ -27,10 +28,7 @@ def factory(ctx: ConformanceContext) -> KafkaEventAdapter:
     """
     return KafkaEventAdapter(
         KafkaEventsConfig(
-            url=ctx.service("kafka").url,
-            namespace=ctx.namespace,
-            operation_timeout=ctx.operation_timeout,
-            drain_timeout=max(5.0, ctx.operation_timeout),
+            **events_service_settings(ctx, "kafka"),
             partitions=4,
             fetch_max_wait=0.1,
             metadata_max_age=1.0,

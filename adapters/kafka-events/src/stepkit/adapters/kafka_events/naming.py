@@ -32,10 +32,9 @@ The longest name is 32 + 3 * 64 + 4 + ``redrive`` = 235 characters, under 249.
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 
-from stepkit.core.identifiers import encode_segment
+from stepkit.core.segments import bounded_segment, checked_name
 
 SEGMENT_BUDGET = 64
 """Longest plain segment, in characters."""
@@ -49,16 +48,18 @@ _TO_KAFKA_ALPHABET = str.maketrans({"_": "_u", ".": "_d", "~": "_t", "%": "_p"})
 @functools.lru_cache(maxsize=4096)
 def segment(identifier: str) -> str:
     """The injective, dot-free, at most 64-character segment of ``identifier``."""
-    encoded = encode_segment(identifier).translate(_TO_KAFKA_ALPHABET)
-    if len(encoded) <= SEGMENT_BUDGET:
-        return encoded
-    return HASH_MARK + hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:HASH_HEX_DIGITS]
+    return bounded_segment(
+        identifier,
+        translation=_TO_KAFKA_ALPHABET,
+        budget=SEGMENT_BUDGET,
+        hash_mark=HASH_MARK,
+        hash_digits=HASH_HEX_DIGITS,
+    )
 
 
 def _checked(name: str) -> str:
-    if len(name) > MAX_TOPIC_NAME:  # pragma: no cover - excluded by the budgets above
-        raise AssertionError(f"Kafka name {name!r} has {len(name)} characters; Kafka allows {MAX_TOPIC_NAME}")
-    return name
+    """``name``, asserted within Kafka's 249 characters (guaranteed by the budgets above)."""
+    return checked_name(name, MAX_TOPIC_NAME, what="Kafka name")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from stepkit.adapters.rabbitmq_events.topology import Topology
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
 from stepkit.core.connection import LazyConnection
+from stepkit.core.consumers import ConsumerRegistry, new_subscription
 from stepkit.core.errors import AdapterError
 from stepkit.core.models.events import Event, QueueConfig
 from stepkit.core.protocols.events import EventAdapter, EventHandler, Subscription
@@ -66,7 +67,7 @@ class RabbitMQEventAdapter(EventAdapter):
             self._connect, _disconnect, backend=BACKEND, connect_timeout=settings.connect_timeout
         )
         self._publisher = Publisher(self._connection, self.topology)
-        self._consumers: dict[str, GroupConsumer] = {}
+        self._consumers: ConsumerRegistry[GroupConsumer] = ConsumerRegistry()
 
     # -- connection -------------------------------------------------------------
     async def _connect(self) -> AbstractRobustConnection:
@@ -105,9 +106,7 @@ class RabbitMQEventAdapter(EventAdapter):
             await self._publisher.emit(message, self.names.routing_key(event.topic))
 
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
-        subscription = Subscription(
-            id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
-        )
+        subscription = new_subscription(topic, subscriber, handler, config)
         consumer = GroupConsumer(
             subscription,
             connection=self._connection,
@@ -119,13 +118,11 @@ class RabbitMQEventAdapter(EventAdapter):
         )
         async with bounded(self.config.operation_timeout, f"subscribe {subscriber!r} to {topic!r}"):
             await consumer.start()
-        self._consumers[subscription.id] = consumer
+        self._consumers.add(subscription, consumer)
         return subscription
 
     async def _unsubscribe(self, subscription: Subscription) -> None:
-        consumer = self._consumers.pop(subscription.id, None)
-        if consumer is not None:
-            await consumer.stop()
+        await self._consumers.stop(subscription)
 
     async def _dlq_count(self, topic: str, subscriber: str) -> int:
         async with bounded(self.config.operation_timeout, "dlq_count"):
@@ -140,9 +137,7 @@ class RabbitMQEventAdapter(EventAdapter):
 
     async def _close(self) -> None:
         """Drain every subscription (bounded by ``drain_timeout``), then close the connection."""
-        consumers = list(self._consumers.values())
-        self._consumers.clear()
-        await asyncio.gather(*(consumer.stop() for consumer in consumers))
+        await self._consumers.stop_all()
         with contextlib.suppress(Exception):
             async with asyncio.timeout(self.config.operation_timeout):
                 await self._publisher.close()

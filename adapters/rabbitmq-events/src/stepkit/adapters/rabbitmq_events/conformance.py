@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from stepkit.adapters.rabbitmq_events.adapter import RabbitMQEventAdapter
 from stepkit.adapters.rabbitmq_events.config import RabbitMQEventsConfig
+from stepkit.core.factory_settings import events_service_settings
 
 if TYPE_CHECKING:
     from stepkit.conformance import ConformanceContext
@@ -17,14 +18,7 @@ def factory(ctx: ConformanceContext) -> RabbitMQEventAdapter:
     All instances of one test share ``ctx.namespace`` (one logical event bus);
     the connection opens lazily, so this is safe to call in a child process.
     """
-    return RabbitMQEventAdapter(
-        RabbitMQEventsConfig(
-            url=ctx.service("rabbitmq").url,
-            namespace=ctx.namespace,
-            operation_timeout=ctx.operation_timeout,
-            drain_timeout=max(5.0, ctx.operation_timeout),
-        )
-    )
+    return RabbitMQEventAdapter(RabbitMQEventsConfig(**events_service_settings(ctx, "rabbitmq")))
 
 
 __all__ = ["factory"]

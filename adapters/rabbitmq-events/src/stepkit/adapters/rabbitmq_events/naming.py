@@ -36,10 +36,9 @@ so ``.``, ``*`` and ``#`` in topics are never patterns.
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 
-from stepkit.core.identifiers import encode_segment
+from stepkit.core.segments import bounded_segment, checked_name, utf8_size
 
 SEGMENT_BUDGET = 56
 """Longest plain segment, in characters (ASCII, so also bytes)."""
@@ -52,18 +51,18 @@ MAX_NAME_BYTES = 255
 @functools.lru_cache(maxsize=4096)
 def segment(identifier: str) -> str:
     """The injective, colon-free, at most 56-character segment for ``identifier``."""
-    encoded = encode_segment(identifier).translate(_TO_AMQP_ALPHABET)
-    if len(encoded) <= SEGMENT_BUDGET:
-        return encoded
-    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()
-    return HASH_MARK + digest[:HASH_HEX_DIGITS]
+    return bounded_segment(
+        identifier,
+        translation=_TO_AMQP_ALPHABET,
+        budget=SEGMENT_BUDGET,
+        hash_mark=HASH_MARK,
+        hash_digits=HASH_HEX_DIGITS,
+    )
 
 
 def _checked(name: str) -> str:
-    size = len(name.encode("utf-8"))
-    if size > MAX_NAME_BYTES:  # pragma: no cover - excluded by the budgets above
-        raise AssertionError(f"AMQP name {name!r} is {size} bytes; RabbitMQ allows {MAX_NAME_BYTES}")
-    return name
+    """``name``, asserted within RabbitMQ's 255 bytes (guaranteed by the budgets above)."""
+    return checked_name(name, MAX_NAME_BYTES, what="AMQP name", size=utf8_size, unit="bytes")
 
 
 @dataclass(frozen=True)

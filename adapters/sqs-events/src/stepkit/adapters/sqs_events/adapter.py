@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -15,6 +14,7 @@ from stepkit.adapters.sqs_events.naming import Names, sqs_token
 from stepkit.adapters.sqs_events.topology import Topology, check_queue_config
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
+from stepkit.core.consumers import ConsumerRegistry, new_subscription
 from stepkit.core.errors import AdapterError
 from stepkit.core.models.events import Event, QueueConfig
 from stepkit.core.protocols.events import EventAdapter, EventHandler, Subscription
@@ -65,7 +65,7 @@ class SqsEventAdapter(EventAdapter):
             pool_size=settings.max_connections,
         )
         self.topology = Topology(self.names, self._sns, self._sqs, settings)
-        self._consumers: dict[str, GroupConsumer] = {}
+        self._consumers: ConsumerRegistry[GroupConsumer] = ConsumerRegistry()
         self._resync_lock = asyncio.Lock()
         self._resync_needed = False
 
@@ -127,7 +127,7 @@ class SqsEventAdapter(EventAdapter):
             if not self._resync_needed:
                 return
             self.topology.forget()
-            for consumer in list(self._consumers.values()):
+            for consumer in self._consumers:
                 if not consumer.stopping:
                     await consumer.ensure_topology()
             self._resync_needed = False
@@ -135,9 +135,7 @@ class SqsEventAdapter(EventAdapter):
     # -- subscriptions --------------------------------------------------------------------
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         check_queue_config(config)
-        subscription = Subscription(
-            id=uuid.uuid4().hex, topic=topic, subscriber=subscriber, queue_config=config, handler=handler
-        )
+        subscription = new_subscription(topic, subscriber, handler, config)
         consumer = GroupConsumer(
             subscription,
             sqs=self._sqs,
@@ -147,13 +145,11 @@ class SqsEventAdapter(EventAdapter):
         )
         # Topology calls: two rounds of parallel calls, then Subscribe, each bounded by setup_timeout.
         await consumer.start()
-        self._consumers[subscription.id] = consumer
+        self._consumers.add(subscription, consumer)
         return subscription
 
     async def _unsubscribe(self, subscription: Subscription) -> None:
-        consumer = self._consumers.pop(subscription.id, None)
-        if consumer is not None:
-            await consumer.stop()
+        await self._consumers.stop(subscription)
 
     # -- DLQ ------------------------------------------------------------------------------
     async def _dlq_count(self, topic: str, subscriber: str) -> int:
@@ -167,9 +163,7 @@ class SqsEventAdapter(EventAdapter):
     # -- lifecycle ------------------------------------------------------------------------
     async def _close(self) -> None:
         """Drain every subscription (bounded by ``drain_timeout``), then close the clients."""
-        consumers = list(self._consumers.values())
-        self._consumers.clear()
-        await asyncio.gather(*(consumer.stop() for consumer in consumers))
+        await self._consumers.stop_all()
         await self._sns.close()
         await self._sqs.close()
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from stepkit.adapters.sqs_events.adapter import SqsEventAdapter
 from stepkit.adapters.sqs_events.config import SqsEventsConfig
+from stepkit.core.factory_settings import events_service_settings
 
 if TYPE_CHECKING:
     from stepkit.conformance import ConformanceContext
@@ -17,14 +18,7 @@ def factory(ctx: ConformanceContext) -> SqsEventAdapter:
     All instances of one test share ``ctx.namespace`` (one logical event bus);
     clients are created lazily, so this is safe to call in a child process.
     """
-    return SqsEventAdapter(
-        SqsEventsConfig(
-            url=ctx.service("sqs").url,
-            namespace=ctx.namespace,
-            operation_timeout=ctx.operation_timeout,
-            drain_timeout=max(5.0, ctx.operation_timeout),
-        )
-    )
+    return SqsEventAdapter(SqsEventsConfig(**events_service_settings(ctx, "sqs")))
 
 
 __all__ = ["factory"]
