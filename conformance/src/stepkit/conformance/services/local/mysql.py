@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 from ..endpoint import MYSQL_DB, MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD, MYSQL_USER, ServiceName
-from ..errors import ServiceStartError
 from .binaries import find_program
 from .process import ManagedProcess
 from .server import LocalServer
-from .users import give_to, unprivileged_user
+from .users import give_to, run_setup, unprivileged_user
 
 #: Server settings shared with the kit's Docker image (images/files/mysql/entrypoint.sh).
 SERVER_OPTIONS: Final = (
@@ -84,24 +82,15 @@ class MariaDbServer(LocalServer):
     def origin(self) -> str:
         return f"binary {self._server}"
 
-    def _chown(self, path: Path) -> None:
-        give_to(path, self._user)
-
     def prepare(self) -> None:
-        self._chown(self.data_dir)
         self.log_path.touch()
-        self._chown(self.log_path)
         self._init_file.write_text(init_sql(MYSQL_USER, MYSQL_PASSWORD, MYSQL_DB, MYSQL_ROOT_PASSWORD))
-        self._chown(self._init_file)
-        result = subprocess.run(
+        give_to(self._user, self.data_dir, self.log_path, self._init_file)
+        run_setup(
             [self._install_db, "--no-defaults", f"--datadir={self._datadir}",
              "--auth-root-authentication-method=normal", "--skip-test-db", *SERVER_OPTIONS],
-            env=self.base_env(), user=self._user, cwd=self.data_dir, capture_output=True, text=True, timeout=120,
+            user=self._user, env=self.base_env(), cwd=self.data_dir, what="mariadb-install-db",
         )  # fmt: skip
-        if result.returncode != 0:
-            raise ServiceStartError(
-                f"mariadb-install-db failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-            )
 
     def make_main(self) -> ManagedProcess:
         argv = [

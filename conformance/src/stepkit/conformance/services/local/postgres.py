@@ -12,7 +12,7 @@ from ..errors import ServiceStartError
 from .binaries import postgres_bin_dir
 from .process import ManagedProcess
 from .server import LocalServer
-from .users import give_to, unprivileged_user
+from .users import give_to, run_setup, unprivileged_user
 
 
 class PostgresServer(LocalServer):
@@ -34,20 +34,14 @@ class PostgresServer(LocalServer):
     def origin(self) -> str:
         return f"binary {self._bin / 'postgres'}"
 
-    def _chown(self, path: Path) -> None:
-        give_to(path, self._user)
-
     def prepare(self) -> None:
-        self._chown(self.data_dir)
         self.log_path.touch()
-        self._chown(self.log_path)
-        result = subprocess.run(
+        give_to(self._user, self.data_dir, self.log_path)
+        run_setup(
             [str(self._bin / "initdb"), "-D", str(self._pgdata), "-U", POSTGRES_USER, "--auth=trust",
              "-E", "UTF8", "--no-sync", "--no-instructions"],
-            env=self.base_env(), user=self._user, cwd=self.data_dir, capture_output=True, text=True,
+            user=self._user, env=self.base_env(), cwd=self.data_dir, what="initdb",
         )  # fmt: skip
-        if result.returncode != 0:
-            raise ServiceStartError(f"initdb failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
     def make_main(self) -> ManagedProcess:
         argv = [

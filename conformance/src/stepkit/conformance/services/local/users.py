@@ -1,9 +1,11 @@
-"""Database servers refuse to run as root: which user they run as, and handing files to it."""
+"""Database servers refuse to run as root: which user they run as, handing files to it, running its setup."""
 
 from __future__ import annotations
 
 import os
 import pwd
+import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..errors import ServiceStartError
@@ -26,8 +28,29 @@ def unprivileged_user(server: str, candidates: tuple[str, ...]) -> str | None:
     raise ServiceStartError(f"{server} should not run as root and neither {tried} user exists")
 
 
-def give_to(path: Path, user: str | None) -> None:
-    """Make ``user`` (when not None) own ``path``."""
+def give_to(user: str | None, *paths: Path) -> None:
+    """Make ``user`` (when not None) own every one of ``paths``."""
     if user is not None:
         entry = pwd.getpwnam(user)
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+        for path in paths:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def run_setup(
+    argv: Sequence[str], *, user: str | None, env: Mapping[str, str], cwd: Path, what: str, timeout: float = 120.0
+) -> None:
+    """Run a one-off setup program (``initdb``, ``mariadb-install-db``) as ``user`` and wait for it.
+
+    ``ServiceStartError`` naming ``what`` with the exit status and the end of its output when it
+    fails, or when it runs longer than ``timeout`` seconds (it is killed then).
+    """
+    try:
+        result = subprocess.run(
+            list(argv), env=dict(env), user=user, cwd=cwd, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ServiceStartError(f"{what} did not finish within {timeout:g}s") from exc
+    if result.returncode != 0:
+        raise ServiceStartError(
+            f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
