@@ -27,30 +27,17 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-u
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped]
 
 from stepkit.adapters.kafka_events import KafkaEventAdapter, KafkaEventsConfig
-from stepkit.conformance.benchkit.events import (
-    SUBSCRIBER,
-    TOPIC,
-    AdapterSide,
-    EventsPlan,
-    Side,
-    events_parser,
-    print_events_table,
-    run_events,
-)
+from stepkit.conformance.benchkit import events
 
 CONCURRENCY = 100
 PARTITIONS = 4
 
 
-class RawSide(Side):
+class AioKafkaSide(events.RawSide[KafkaEventsConfig]):
     label = "aiokafka"
 
-    def __init__(self, settings: KafkaEventsConfig) -> None:
-        super().__init__()
-        self.settings = settings
-
     async def setup(self) -> None:
-        servers = self.settings.bootstrap_servers
+        servers = self.config.bootstrap_servers
         self.topic = f"stepkit-bench-raw-{uuid.uuid4().hex[:8]}"
         self.admin = AIOKafkaAdminClient(bootstrap_servers=servers)
         await self.admin.start()
@@ -63,7 +50,7 @@ class RawSide(Side):
             group_id=self.topic,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=int(self.settings.fetch_max_wait * 1000),
+            fetch_max_wait_ms=int(self.config.fetch_max_wait * 1000),
         )
         await self.consumer.start()
         self.task = asyncio.create_task(self._consume())
@@ -91,14 +78,10 @@ class RawSide(Side):
         await self.admin.close()
 
 
-class KafkaSide(AdapterSide[KafkaEventAdapter]):
-    def __init__(self, settings: KafkaEventsConfig) -> None:
-        super().__init__(KafkaEventAdapter(settings), concurrency=CONCURRENCY)
-        self.settings = settings
-
+class KafkaSide(events.AdapterSide[KafkaEventAdapter]):
     async def remove_topology(self) -> None:
-        group = self.adapter.names.group(TOPIC, SUBSCRIBER)
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap_servers)
+        group = self.adapter.names.group(events.TOPIC, events.SUBSCRIBER)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.adapter.config.bootstrap_servers)
         await admin.start()
         with contextlib.suppress(Exception):
             await admin.delete_topics([group.events, group.retry, group.dlq])
@@ -117,14 +100,7 @@ async def detect_quirks(url: str) -> str:
 
 
 async def main() -> None:
-    parser = events_parser(
-        __doc__ or "",
-        variable="STEPKIT_KAFKA_URL",
-        default_url="kafka://127.0.0.1:9092",
-        count=3000,
-        rounds=200,
-        trials=5,
-    )
+    parser = events.events_parser(__doc__ or "", variable="STEPKIT_KAFKA_URL", default_url="kafka://127.0.0.1:9092")
     parser.add_argument(
         "--broker-quirks",
         choices=["auto", "none", "tansu"],
@@ -153,9 +129,11 @@ async def main() -> None:
         else (0.02 if args.broker_quirks == "tansu" else 0.5),
     }
     settings = KafkaEventsConfig(**options)
-    plan = EventsPlan(count=args.count, rounds=args.rounds, trials=args.trials, window=200)
-    result = await run_events(RawSide(settings), KafkaSide(settings), plan)
-    print_events_table(
+    plan = events.EventsPlan(count=args.count, rounds=args.rounds, trials=args.trials, window=200)
+    result = await events.run_events(
+        AioKafkaSide(settings), KafkaSide(KafkaEventAdapter(settings), concurrency=CONCURRENCY), plan
+    )
+    events.print_events_table(
         f"stepkit-kafka-events bench ({args.url}, broker_quirks={settings.broker_quirks}, "
         f"fetch_max_wait={settings.fetch_max_wait:g}s)",
         result,

@@ -3,9 +3,10 @@
     python bench_cron.py [--url mysql://root@127.0.0.1:3306/test] [--seconds 2.0]
 
 One operation = acquire + release of a job. Raw baseline on the same server,
-through the same number of raw asyncmy connections handed out by a bare
-queue: ``INSERT ... ON DUPLICATE KEY UPDATE col = IF(expired, new, old)`` plus
-its read-back ``SELECT`` in one round trip (MySQL has no ``RETURNING``), then
+through the same number of raw asyncmy connections (opened with the adapter's
+session settings, then used directly) handed out by a bare queue:
+``INSERT ... ON DUPLICATE KEY UPDATE col = IF(expired, new, old)`` plus its
+read-back ``SELECT`` in one round trip (MySQL has no ``RETURNING``), then
 ``UPDATE ... SET expires_at = now WHERE lock_id = ...``. The adapter also reads
 the fencing floor, keeps a token, validates input and bounds every call in
 time. Target: >= 0.9x raw, sequential and with 16 tasks on distinct jobs.
@@ -17,13 +18,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import asyncmy
 from asyncmy.connection import Connection
 
 from stepkit.adapters.mysql_cron import MySQLCronAdapter
-from stepkit.adapters.mysql_cron.config import DEFAULT_URL, parse_url
+from stepkit.adapters.mysql_cron.config import DEFAULT_URL
 from stepkit.conformance.benchkit import parse_args
 from stepkit.conformance.benchkit.cron import LOCK_TTL_SECONDS, compare_locks
+from stepkit.conformance.benchkit.pool import IdleQueue
 
 POOL = 16
 RAW_TABLE = "stepkit_bench_raw_locks"
@@ -49,56 +50,34 @@ WHERE namespace = %s AND job = %s AND lock_id = %s AND expires_at > CURRENT_TIME
 
 async def main() -> None:
     args = parse_args(__doc__ or "", variable="STEPKIT_MYSQL_URL", default_url=DEFAULT_URL, seconds=2.0)
-    address = parse_url(args.url)
     namespace = f"bench-cron-{uuid.uuid4().hex}"
     raw_namespace = namespace.encode()
     cron = MySQLCronAdapter({"url": args.url, "namespace": namespace, "pool_size": POOL})
-    connections: list[Connection] = [
-        await asyncmy.connect(
-            host=address.host,
-            port=address.port,
-            user=address.user,
-            password=address.password,
-            db=address.database,
-            autocommit=True,
-            init_command="SET time_zone = '+00:00', sql_notes = 0",
-        )
-        for _ in range(POOL)
-    ]
-    idle: asyncio.Queue[Connection] = asyncio.Queue()
-    for connection in connections:
-        idle.put_nowait(connection)
-    async with connections[0].cursor() as cur:
+    idle = IdleQueue[Connection]([await cron.dialect.connect() for _ in range(POOL)])
+    async with idle.connections[0].cursor() as cur:
         await cur.execute(RAW_SCHEMA)
 
     async def raw_pair(job: str) -> None:
         lock_id = uuid.uuid4().hex
         key = job.encode()
-        conn = await idle.get()
-        try:
-            async with conn.cursor() as cur:
-                await cur.execute(
-                    RAW_ACQUIRE,
-                    (raw_namespace, key, lock_id, LOCK_TTL_SECONDS * 1_000_000, raw_namespace, key, lock_id),
-                )
-                await cur.nextset()
-                if await cur.fetchone() is not None:
-                    await cur.execute(RAW_RELEASE, (raw_namespace, key, lock_id))
-        finally:
-            idle.put_nowait(conn)
+        async with idle.borrow() as conn, conn.cursor() as cur:
+            ttl = LOCK_TTL_SECONDS * 1_000_000
+            await cur.execute(RAW_ACQUIRE, (raw_namespace, key, lock_id, ttl, raw_namespace, key, lock_id))
+            await cur.nextset()
+            if await cur.fetchone() is not None:
+                await cur.execute(RAW_RELEASE, (raw_namespace, key, lock_id))
 
     try:
-        await cron.open()
         await compare_locks(
             "stepkit-mysql-cron vs raw asyncmy upsert lock (throughput ratio)", cron, raw_pair, args.seconds
         )
     finally:
         tables = cron.dialect.tables
-        async with connections[0].cursor() as cur:
+        async with idle.connections[0].cursor() as cur:
             for table in (RAW_TABLE, tables.locks, tables.floors):
                 await cur.execute(f"DELETE FROM {table} WHERE namespace = %s", (raw_namespace,))
         await cron.close()
-        for connection in connections:
+        for connection in idle.connections:
             connection.close()
 
 

@@ -22,6 +22,7 @@ from stepkit.adapters.postgres_cron import PostgresCronAdapter
 from stepkit.adapters.postgres_cron.config import DEFAULT_URL
 from stepkit.conformance.benchkit import parse_args
 from stepkit.conformance.benchkit.cron import LOCK_TTL_SECONDS, compare_locks
+from stepkit.conformance.benchkit.pool import IdleQueue
 
 POOL = 16
 RAW_TABLE = "stepkit_bench_raw_locks"
@@ -48,25 +49,18 @@ async def main() -> None:
     namespace = f"bench-cron-{uuid.uuid4().hex}"
     raw_namespace = namespace.encode()
     cron = PostgresCronAdapter({"url": args.url, "namespace": namespace, "pool_size": POOL})
-    connections = [await asyncpg.connect(args.url) for _ in range(POOL)]
-    idle: asyncio.Queue[asyncpg.Connection] = asyncio.Queue()
-    for connection in connections:
-        idle.put_nowait(connection)
-    conn0 = connections[0]
+    idle = IdleQueue[asyncpg.Connection]([await asyncpg.connect(args.url) for _ in range(POOL)])
+    conn0 = idle.connections[0]
     await conn0.execute(RAW_SCHEMA)
 
     async def raw_pair(job: str) -> None:
         lock_id = uuid.uuid4().hex
         key = job.encode()
-        conn = await idle.get()
-        try:
+        async with idle.borrow() as conn:
             if await conn.fetchrow(RAW_ACQUIRE, raw_namespace, key, lock_id, LOCK_TTL_SECONDS * 1_000_000) is not None:
                 await conn.execute(RAW_RELEASE, raw_namespace, key, lock_id)
-        finally:
-            idle.put_nowait(conn)
 
     try:
-        await cron.open()
         await compare_locks(
             "stepkit-postgres-cron vs raw asyncpg upsert lock (throughput ratio)", cron, raw_pair, args.seconds
         )
@@ -76,7 +70,7 @@ async def main() -> None:
         await conn0.execute(f"DELETE FROM {tables.locks} WHERE namespace = $1", raw_namespace)
         await conn0.execute(f"DELETE FROM {tables.floors} WHERE namespace = $1", raw_namespace)
         await cron.close()
-        for connection in connections:
+        for connection in idle.connections:
             await connection.close()
 
 

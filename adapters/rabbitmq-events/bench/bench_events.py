@@ -23,27 +23,16 @@ import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 
 from stepkit.adapters.rabbitmq_events import RabbitMQEventAdapter
-from stepkit.conformance.benchkit.events import (
-    AdapterSide,
-    EventsPlan,
-    Side,
-    events_parser,
-    print_events_table,
-    run_events,
-)
+from stepkit.conformance.benchkit import events
 
 PREFETCH = 100
 
 
-class RawSide(Side):
+class AioPikaSide(events.RawSide[str]):
     label = "aio-pika"
 
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
-
     async def setup(self) -> None:
-        self.connection: AbstractRobustConnection = await aio_pika.connect_robust(self.url)
+        self.connection: AbstractRobustConnection = await aio_pika.connect_robust(self.config)
         publish = await self.connection.channel(publisher_confirms=True)
         consume = await self.connection.channel(publisher_confirms=False)
         await consume.set_qos(prefetch_count=PREFETCH)
@@ -71,14 +60,9 @@ class RawSide(Side):
         await self.connection.close()
 
 
-class RabbitSide(AdapterSide[RabbitMQEventAdapter]):
-    def __init__(self, url: str) -> None:
-        options = {"url": url, "namespace": f"bench-{uuid.uuid4().hex[:8]}", "exchange_prefix": "stepkit-bench"}
-        super().__init__(RabbitMQEventAdapter(options), concurrency=PREFETCH)
-        self.url = url
-
+class RabbitSide(events.AdapterSide[RabbitMQEventAdapter]):
     async def remove_topology(self) -> None:
-        connection = await aio_pika.connect(self.url)
+        connection = await aio_pika.connect(self.adapter.config.url)
         async with connection:
             channel = await connection.channel()
             for queue in self.adapter.topology.declared_queues:
@@ -88,18 +72,15 @@ class RabbitSide(AdapterSide[RabbitMQEventAdapter]):
 
 
 async def main() -> None:
-    parser = events_parser(
-        __doc__ or "",
-        variable="STEPKIT_RABBITMQ_URL",
-        default_url="amqp://guest:guest@127.0.0.1:5672/",
-        count=3000,
-        rounds=200,
-        trials=5,
+    parser = events.events_parser(
+        __doc__ or "", variable="STEPKIT_RABBITMQ_URL", default_url="amqp://guest:guest@127.0.0.1:5672/"
     )
     args = parser.parse_args()
-    plan = EventsPlan(count=args.count, rounds=args.rounds, trials=args.trials, window=200)
-    result = await run_events(RawSide(args.url), RabbitSide(args.url), plan)
-    print_events_table("stepkit-rabbitmq-events bench", result, unit="msg/s")
+    plan = events.EventsPlan(count=args.count, rounds=args.rounds, trials=args.trials, window=200)
+    options = {"url": args.url, "namespace": f"bench-{uuid.uuid4().hex[:8]}", "exchange_prefix": "stepkit-bench"}
+    ours = RabbitSide(RabbitMQEventAdapter(options), concurrency=PREFETCH)
+    result = await events.run_events(AioPikaSide(args.url), ours, plan)
+    events.print_events_table("stepkit-rabbitmq-events bench", result, unit="msg/s")
 
 
 if __name__ == "__main__":

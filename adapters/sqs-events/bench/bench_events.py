@@ -28,16 +28,7 @@ from typing import Any
 import aioboto3  # type: ignore[import-untyped]
 
 from stepkit.adapters.sqs_events import SqsEventAdapter
-from stepkit.conformance.benchkit.events import (
-    SUBSCRIBER,
-    TOPIC,
-    AdapterSide,
-    EventsPlan,
-    Side,
-    events_parser,
-    print_events_table,
-    run_events,
-)
+from stepkit.conformance.benchkit import events
 
 WINDOW = 50
 CONCURRENCY = 10
@@ -45,17 +36,13 @@ REGION = "us-east-1"
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-class RawSide(Side):
+class Boto3Side(events.RawSide[str]):
     label = "aioboto3"
-
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
 
     async def setup(self) -> None:
         self.stack = contextlib.AsyncExitStack()
         session = aioboto3.Session(region_name=REGION, **KEYS)
-        self.sqs: Any = await self.stack.enter_async_context(session.client("sqs", endpoint_url=self.url))
+        self.sqs: Any = await self.stack.enter_async_context(session.client("sqs", endpoint_url=self.config))
         name = f"stepkit-bench-raw-{uuid.uuid4().hex[:8]}"
         self.queue = (await self.sqs.create_queue(QueueName=name))["QueueUrl"]
         self.poller = asyncio.create_task(self._poll())
@@ -81,36 +68,35 @@ class RawSide(Side):
         await self.stack.aclose()
 
 
-class SqsSide(AdapterSide[SqsEventAdapter]):
-    def __init__(self, url: str) -> None:
-        options = {"url": url, "namespace": f"bench-{uuid.uuid4().hex[:8]}", "name_prefix": "stepkit-bench"}
-        super().__init__(SqsEventAdapter(options), concurrency=CONCURRENCY)
-        self.url = url
-
+class SqsSide(events.AdapterSide[SqsEventAdapter]):
     async def remove_topology(self) -> None:
         # The adapter keeps queues (durable groups); a bench removes what it created.
         session = aioboto3.Session(region_name=REGION, **KEYS)
-        names = self.adapter.names.group(TOPIC, SUBSCRIBER, False)
-        sqs_client = session.client("sqs", endpoint_url=self.url)
-        sns_client = session.client("sns", endpoint_url=self.url)
+        names = self.adapter.names.group(events.TOPIC, events.SUBSCRIBER, False)
+        sqs_client = session.client("sqs", endpoint_url=self.adapter.config.url)
+        sns_client = session.client("sns", endpoint_url=self.adapter.config.url)
         async with sqs_client as sqs, sns_client as sns:
             for name in (names.queue, names.dlq):
                 url = (await sqs.get_queue_url(QueueName=name))["QueueUrl"]
                 await sqs.delete_queue(QueueUrl=url)
-            topic = await sns.create_topic(Name=self.adapter.names.topic(TOPIC), Attributes={"FifoTopic": "true"})
+            topic = await sns.create_topic(
+                Name=self.adapter.names.topic(events.TOPIC), Attributes={"FifoTopic": "true"}
+            )
             await sns.delete_topic(TopicArn=topic["TopicArn"])
 
 
 async def main() -> None:
-    parser = events_parser(
+    parser = events.events_parser(
         __doc__ or "", variable="STEPKIT_SQS_URL", default_url="http://127.0.0.1:5000", count=300, rounds=100, trials=3
     )
     args = parser.parse_args()
-    plan = EventsPlan(
+    plan = events.EventsPlan(
         count=args.count, rounds=args.rounds, trials=args.trials, window=WINDOW, warmup_count=50, warmup_rounds=10
     )
-    result = await run_events(RawSide(args.url), SqsSide(args.url), plan)
-    print_events_table(f"stepkit-sqs-events bench (against {args.url})", result, unit="msg/s")
+    options = {"url": args.url, "namespace": f"bench-{uuid.uuid4().hex[:8]}", "name_prefix": "stepkit-bench"}
+    ours = SqsSide(SqsEventAdapter(options), concurrency=CONCURRENCY)
+    result = await events.run_events(Boto3Side(args.url), ours, plan)
+    events.print_events_table(f"stepkit-sqs-events bench (against {args.url})", result, unit="msg/s")
 
 
 if __name__ == "__main__":

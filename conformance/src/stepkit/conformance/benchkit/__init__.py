@@ -14,9 +14,10 @@ its adapter and its raw-driver baseline, and uses these pieces:
 * :mod:`~stepkit.conformance.benchkit.cron`: :func:`compare_locks`, the cron
   benches' acquire+release comparison.
 * :mod:`~stepkit.conformance.benchkit.events`: the events benches' harness
-  (:class:`Side`, :class:`AdapterSide`, :func:`run_events`,
+  (:class:`RawSide`, :class:`AdapterSide`, :func:`run_events`,
   :func:`print_events_table`).
 * :mod:`~stepkit.conformance.benchkit.cli`: :func:`parse_args`, :func:`raw_dumps`.
+* :mod:`~stepkit.conformance.benchkit.pool`: :class:`IdleQueue`, the raw side's bare pool.
 
 Benches print PASS/MISS per target and always exit 0 unless they crash; no
 test asserts on timing. ``nox -s bench`` runs them all against provisioned servers.

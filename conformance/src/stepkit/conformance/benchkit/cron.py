@@ -31,7 +31,7 @@ async def compare_locks(
     seconds: float,
     concurrencies: tuple[int, ...] = (1, 16),
 ) -> None:
-    """Measure acquire+release through ``cron`` next to ``raw_pair(job)`` and print the table.
+    """Open ``cron``, measure acquire+release through it next to ``raw_pair(job)``, print the table.
 
     Each side cycles through the same :data:`JOBS` job names on its own;
     ``raw_pair`` must do the raw driver's equivalent of one acquire (for
@@ -49,6 +49,7 @@ async def compare_locks(
     async def raw() -> None:
         await raw_pair(next(raw_jobs))
 
+    await cron.open()
     case = Case("acquire+release", ours, raw)
     rows = []
     for concurrency in concurrencies:

@@ -106,14 +106,28 @@ class Side(abc.ABC):
         return self.probe.arrived[-1] - start
 
 
+ConfigT = TypeVar("ConfigT")
 AdapterT = TypeVar("AdapterT", bound=EventAdapter)
+
+
+class RawSide(Side, Generic[ConfigT]):
+    """The raw driver's side; ``config`` says where and how to connect (a URL or a settings object).
+
+    Subclasses set ``label`` (the driver's name, a table column) and
+    implement :meth:`setup`, :meth:`emit` and :meth:`teardown`.
+    """
+
+    def __init__(self, config: ConfigT) -> None:
+        super().__init__()
+        self.config = config
 
 
 class AdapterSide(Side, Generic[AdapterT]):
     """The stepkit side: ``adapter`` with one group :data:`SUBSCRIBER` on :data:`TOPIC`.
 
-    Subclasses implement :meth:`remove_topology`, run after the adapter is
-    closed, to delete what the adapter created on the server.
+    Its handler concurrency is ``concurrency``. Subclasses implement
+    :meth:`remove_topology`, run after the adapter is closed, to delete what
+    the adapter created on the server (``self.adapter.config`` says where).
     """
 
     label = "stepkit"
@@ -236,7 +250,7 @@ def print_events_table(title: str, result: EventsResult, unit: str) -> None:
 
 
 def events_parser(
-    description: str, *, variable: str, default_url: str, count: int, rounds: int, trials: int
+    description: str, *, variable: str, default_url: str, count: int = 3000, rounds: int = 200, trials: int = 5
 ) -> argparse.ArgumentParser:
     """``--url`` (default ``$variable`` or ``default_url``), ``--count``, ``--rounds``, ``--trials``.
 
@@ -259,6 +273,7 @@ __all__ = [
     "EventsPlan",
     "EventsResult",
     "Probe",
+    "RawSide",
     "Side",
     "events_parser",
     "latencies",
