@@ -11,7 +11,7 @@ import pytest
 
 from stepkit.adapters.dynamodb_state import DynamoDBStateAdapter
 from stepkit.adapters.dynamodb_state.layout import group_pk, namespace_prefix
-from stepkit.conformance.fixtures import DedicatedService
+from stepkit.conformance.fixtures import ClosingFactory, DedicatedService
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -36,21 +36,13 @@ def namespace() -> str:
 @pytest.fixture
 async def make_state(dynamodb_url: str, namespace: str) -> AsyncIterator[Callable[..., DynamoDBStateAdapter]]:
     """Builds adapters on the test's namespace; all are closed (and their groups cleared) after the test."""
-    made: list[DynamoDBStateAdapter] = []
-
-    def make(**settings: Any) -> DynamoDBStateAdapter:
-        config = {"url": dynamodb_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
-        adapter = DynamoDBStateAdapter(config)
-        made.append(adapter)
-        return adapter
-
+    make = ClosingFactory(DynamoDBStateAdapter, {"url": dynamodb_url, "namespace": namespace, "operation_timeout": 5.0})
     yield make
     cleaner = DynamoDBStateAdapter({"url": dynamodb_url, "namespace": namespace})
     for group in await cleaner.group_ids():
         await cleaner.clear(group)
     await cleaner.close()
-    for adapter in made:
-        await adapter.close()
+    await make.close()
 
 
 @pytest.fixture

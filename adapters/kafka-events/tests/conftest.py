@@ -12,6 +12,7 @@ import pytest
 from stepkit.adapters.kafka_events import KafkaEventAdapter
 from stepkit.adapters.kafka_events.conformance import TANSU_GROUP_TIMINGS
 from stepkit.conformance import harness
+from stepkit.conformance.fixtures import ClosingFactory
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -27,30 +28,21 @@ AdapterFactory = Callable[..., KafkaEventAdapter]
 @pytest.fixture
 async def make_adapter(kafka_url: str) -> AsyncIterator[AdapterFactory]:
     """Build adapters sharing one fresh namespace (Tansu settings); close them afterwards."""
-    namespace = f"test-{uuid.uuid4().hex[:12]}"
-    created: list[KafkaEventAdapter] = []
-
-    def build(**settings: Any) -> KafkaEventAdapter:
-        config: dict[str, Any] = {
-            "url": kafka_url,
-            "namespace": namespace,
-            "topic_prefix": "stepkit-test",
-            "operation_timeout": 5.0,
-            "drain_timeout": 5.0,
-            "partitions": 4,
-            "fetch_max_wait": 0.1,
-            "metadata_max_age": 1.0,
-            "broker_quirks": "tansu",
-            **TANSU_GROUP_TIMINGS,
-        }
-        config.update(settings)
-        adapter = KafkaEventAdapter(config)
-        created.append(adapter)
-        return adapter
-
+    config: dict[str, Any] = {
+        "url": kafka_url,
+        "namespace": f"test-{uuid.uuid4().hex[:12]}",
+        "topic_prefix": "stepkit-test",
+        "operation_timeout": 5.0,
+        "drain_timeout": 5.0,
+        "partitions": 4,
+        "fetch_max_wait": 0.1,
+        "metadata_max_age": 1.0,
+        "broker_quirks": "tansu",
+        **TANSU_GROUP_TIMINGS,
+    }
+    build = ClosingFactory(KafkaEventAdapter, config)
     yield build
-    for adapter in created:
-        await adapter.close()
+    await build.close()
 
 
 Eventually = Callable[..., Awaitable[None]]

@@ -12,6 +12,7 @@ import pytest
 
 from stepkit.adapters.rabbitmq_events import RabbitMQEventAdapter
 from stepkit.conformance import harness
+from stepkit.conformance.fixtures import ClosingFactory
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -27,25 +28,17 @@ AdapterFactory = Callable[..., RabbitMQEventAdapter]
 @pytest.fixture
 async def make_adapter(amqp_url: str) -> AsyncIterator[AdapterFactory]:
     """Build adapters sharing one fresh namespace; close them and delete their queues/exchanges."""
-    namespace = f"test-{uuid.uuid4().hex[:12]}"
-    created: list[RabbitMQEventAdapter] = []
-
-    def build(**settings: Any) -> RabbitMQEventAdapter:
-        config: dict[str, Any] = {
-            "url": amqp_url,
-            "namespace": namespace,
-            "exchange_prefix": "stepkit-test",
-            "operation_timeout": 5.0,
-            "drain_timeout": 5.0,
-        }
-        config.update(settings)
-        adapter = RabbitMQEventAdapter(config)
-        created.append(adapter)
-        return adapter
-
+    config: dict[str, Any] = {
+        "url": amqp_url,
+        "namespace": f"test-{uuid.uuid4().hex[:12]}",
+        "exchange_prefix": "stepkit-test",
+        "operation_timeout": 5.0,
+        "drain_timeout": 5.0,
+    }
+    build = ClosingFactory(RabbitMQEventAdapter, config)
     yield build
-    for adapter in created:
-        await adapter.close()
+    await build.close()
+    created = build.made
     queues = set().union(*(a.topology.declared_queues for a in created)) if created else set()
     exchanges = set().union(*(a.topology.declared_exchanges for a in created)) if created else set()
     if queues or exchanges:

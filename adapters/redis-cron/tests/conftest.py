@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from stepkit.adapters.redis_cron import RedisCronAdapter
+from stepkit.conformance.fixtures import ClosingFactory
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -20,15 +21,8 @@ def redis_url(stepkit_services: ServiceProvider) -> str:
 @pytest.fixture
 async def make_cron(redis_url: str) -> AsyncIterator[Callable[..., RedisCronAdapter]]:
     """Builds adapters sharing one fresh namespace, each with its own instance id; closed after the test."""
-    namespace = f"test-cron-{uuid.uuid4().hex}"
-    made: list[RedisCronAdapter] = []
-
-    def make(**settings: object) -> RedisCronAdapter:
-        config = {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
-        adapter = RedisCronAdapter(config)
-        made.append(adapter)
-        return adapter
-
+    make = ClosingFactory(
+        RedisCronAdapter, {"url": redis_url, "namespace": f"test-cron-{uuid.uuid4().hex}", "operation_timeout": 5.0}
+    )
     yield make
-    for adapter in made:
-        await adapter.close()
+    await make.close()

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from stepkit.adapters.redis_state import RedisStateAdapter
+from stepkit.conformance.fixtures import ClosingFactory
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -26,21 +27,13 @@ def namespace() -> str:
 @pytest.fixture
 async def make_state(redis_url: str, namespace: str) -> AsyncIterator[Callable[..., RedisStateAdapter]]:
     """Builds adapters on the test's namespace; all are closed (and their data cleared) after the test."""
-    made: list[RedisStateAdapter] = []
-
-    def make(**settings: object) -> RedisStateAdapter:
-        config = {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
-        adapter = RedisStateAdapter(config)
-        made.append(adapter)
-        return adapter
-
+    make = ClosingFactory(RedisStateAdapter, {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0})
     yield make
     cleaner = RedisStateAdapter({"url": redis_url, "namespace": namespace})
     for group in await cleaner.group_ids():
         await cleaner.clear(group)
     await cleaner.close()
-    for adapter in made:
-        await adapter.close()
+    await make.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from stepkit.adapters.redis_streams import RedisStreamManager
+from stepkit.conformance.fixtures import ClosingFactory
 from stepkit.conformance.services import ServiceProvider
 
 
@@ -21,14 +22,6 @@ def redis_url(stepkit_services: ServiceProvider) -> str:
 async def make_manager(redis_url: str) -> AsyncIterator[Callable[..., RedisStreamManager]]:
     """Builds adapters sharing one fresh namespace, closed after the test."""
     namespace = f"test-streams-{uuid.uuid4().hex}"
-    made: list[RedisStreamManager] = []
-
-    def make(**settings: object) -> RedisStreamManager:
-        config = {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0, **settings}
-        adapter = RedisStreamManager(config)
-        made.append(adapter)
-        return adapter
-
+    make = ClosingFactory(RedisStreamManager, {"url": redis_url, "namespace": namespace, "operation_timeout": 5.0})
     yield make
-    for adapter in made:
-        await adapter.close()
+    await make.close()

@@ -10,7 +10,7 @@ import pytest
 from sqs_helpers import AdapterFactory
 
 from stepkit.adapters.sqs_events import SqsEventAdapter
-from stepkit.conformance.fixtures import DedicatedService
+from stepkit.conformance.fixtures import ClosingFactory, DedicatedService
 from stepkit.conformance.services import ServiceHandle, ServiceProvider
 
 
@@ -26,29 +26,21 @@ def dedicated_moto(stepkit_dedicated_service: DedicatedService) -> ServiceHandle
     return stepkit_dedicated_service("sqs")
 
 
-def build_factory(url: str, created: list[SqsEventAdapter]) -> AdapterFactory:
-    namespace = f"test-{uuid.uuid4().hex[:12]}"
-
-    def build(**settings: Any) -> SqsEventAdapter:
-        config: dict[str, Any] = {
-            "url": url,
-            "namespace": namespace,
-            "name_prefix": "sktest",
-            "operation_timeout": 3.0,
-            "drain_timeout": 5.0,
-        }
-        config.update(settings)
-        adapter = SqsEventAdapter(config)
-        created.append(adapter)
-        return adapter
-
-    return build
+def build_factory(url: str, created: list[SqsEventAdapter]) -> ClosingFactory[SqsEventAdapter]:
+    """Builds adapters on ``url`` sharing one fresh namespace; each is appended to ``created``."""
+    config: dict[str, Any] = {
+        "url": url,
+        "namespace": f"test-{uuid.uuid4().hex[:12]}",
+        "name_prefix": "sktest",
+        "operation_timeout": 3.0,
+        "drain_timeout": 5.0,
+    }
+    return ClosingFactory(SqsEventAdapter, config, made=created)
 
 
 @pytest.fixture
 async def make_adapter(moto_url: str) -> AsyncIterator[AdapterFactory]:
     """Build adapters sharing one fresh namespace on the shared moto server; all closed afterwards."""
-    created: list[SqsEventAdapter] = []
-    yield build_factory(moto_url, created)
-    for adapter in created:
-        await adapter.close()
+    build = build_factory(moto_url, [])
+    yield build
+    await build.close()
