@@ -1,16 +1,12 @@
-"""Fixtures: the shared real Redis, and a private redis-server process for fault tests."""
+"""Fixtures: the shared real Redis, a dedicated one for fault tests, and a port nothing listens on."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
-
 import pytest
 
-from stepkit.conformance.services import ServiceProvider
+from stepkit.conformance.fixtures import DedicatedService
+from stepkit.conformance.services import ServiceHandle, ServiceProvider
+from stepkit.conformance.services.ports import free_port
 
 
 @pytest.fixture(scope="session")
@@ -19,52 +15,27 @@ def redis_url(stepkit_services: ServiceProvider) -> str:
     return stepkit_services.get("redis").endpoint.url
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on (right now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PrivateRedis:
-    """A redis-server process owned by one test, which it may stop, restart, pause and resume."""
+    """A Redis server owned by one test (the kit's dedicated server), which it may stop, restart, pause and resume."""
 
-    def __init__(self, binary: str) -> None:
-        self.binary = binary
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+    def __init__(self, handle: ServiceHandle) -> None:
+        self.handle = handle
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return self.handle.endpoint.url
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.02)
-        raise RuntimeError("private redis-server did not start")
+        self.handle.start()
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
+        self.handle.stop()
 
     def pause(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(19)  # SIGSTOP
+        self.handle.pause()
 
     def resume(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(18)  # SIGCONT
+        self.handle.unpause()
 
 
 @pytest.fixture
@@ -74,16 +45,6 @@ def closed_url() -> str:
 
 
 @pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    """A started private Redis (skipped when no redis-server binary is installed)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server binary not installed")
-    server = PrivateRedis(binary)
-    server.start()
-    try:
-        yield server
-    finally:
-        if server.process is not None:
-            server.resume()
-        server.stop()
+def private_redis(stepkit_dedicated_service: DedicatedService) -> PrivateRedis:
+    """A started Redis of this test alone (skipped when only a ``STEPKIT_REDIS_URL`` server is available)."""
+    return PrivateRedis(stepkit_dedicated_service("redis"))
