@@ -42,7 +42,8 @@ def run_setup(
     """Run a one-off setup program (``initdb``, ``mariadb-install-db``) as ``user`` and wait for it.
 
     ``ServiceStartError`` naming ``what`` with the exit status and the end of its output when it
-    fails, or when it runs longer than ``timeout`` seconds (it is killed then).
+    fails, cannot be started (missing or not executable), or runs longer than ``timeout`` seconds
+    (it is killed then).
     """
     try:
         result = subprocess.run(
@@ -50,6 +51,8 @@ def run_setup(
         )
     except subprocess.TimeoutExpired as exc:
         raise ServiceStartError(f"{what} did not finish within {timeout:g}s") from exc
+    except OSError as exc:
+        raise ServiceStartError(f"{what} could not be started ({argv[0]}): {exc}") from exc
     if result.returncode != 0:
         raise ServiceStartError(
             f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
