@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from stepkit.conformance.services.errors import ServiceStartError
+from stepkit.conformance.services.local.proctree import read_process
 from stepkit.conformance.services.local.users import run_setup, unprivileged_user
 
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
@@ -47,6 +49,24 @@ def test_a_program_over_its_time_limit_is_killed_and_raises_naming_it(tmp_path: 
     pid = int((tmp_path / "pid").read_text())
     with pytest.raises(ProcessLookupError):  # killed and reaped: the call returned only after that
         os.kill(pid, 0)
+
+
+def _running(pid: int) -> bool:
+    info = read_process(pid)
+    return info is not None and info.state not in {"Z", "X", "x"}
+
+
+def test_a_program_over_its_time_limit_is_killed_with_the_processes_it_started(tmp_path: Path) -> None:
+    # Like initdb starting ``postgres --boot``: a child that holds the output pipes and outlives the shell.
+    program = ["sh", "-c", "sleep 120 & echo $! > child; exec sleep 120"]
+    with pytest.raises(ServiceStartError, match="did not finish within 2s"):
+        run_setup(program, user=None, env=ENV, cwd=tmp_path, what="initdb", timeout=2.0)
+    child = int((tmp_path / "child").read_text())
+    for _ in range(100):  # SIGKILL was sent; give the kernel a moment to finish the process
+        if not _running(child):
+            break
+        time.sleep(0.05)
+    assert not _running(child), f"the setup program's child {child} outlived its time limit"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root picks an unprivileged user")

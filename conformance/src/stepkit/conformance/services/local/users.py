@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import pwd
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..errors import ServiceStartError
+from .proctree import signal_family
 
 
 def unprivileged_user(server: str, candidates: tuple[str, ...]) -> str | None:
@@ -43,17 +45,30 @@ def run_setup(
 
     ``ServiceStartError`` naming ``what`` with the exit status and the end of its output when it
     fails, cannot be started (missing or not executable), or runs longer than ``timeout`` seconds
-    (it is killed then).
+    (it is killed then, with every process it started).
     """
     try:
-        result = subprocess.run(
-            list(argv), env=dict(env), user=user, cwd=cwd, capture_output=True, text=True, timeout=timeout
+        process = subprocess.Popen(
+            list(argv),
+            env=dict(env),
+            user=user,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own group and session: the processes it starts are found too
         )
-    except subprocess.TimeoutExpired as exc:
-        raise ServiceStartError(f"{what} did not finish within {timeout:g}s") from exc
     except OSError as exc:
         raise ServiceStartError(f"{what} could not be started ({argv[0]}): {exc}") from exc
-    if result.returncode != 0:
-        raise ServiceStartError(
-            f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-        )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        # Kill it with every process it started (initdb's ``postgres --boot`` holds the pipes).
+        signal_family(process.pid, signal.SIGKILL)
+        process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        raise ServiceStartError(f"{what} did not finish within {timeout:g}s") from exc
+    if process.returncode != 0:
+        raise ServiceStartError(f"{what} failed ({process.returncode}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
