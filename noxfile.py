@@ -3,6 +3,7 @@
     nox -s conformance              # the main job: conformance matrix of every installed adapter
     nox -s conformance -- --adapter=pkg.mod:factory [--install ./path/to/your/package]
     nox -s lint typecheck tests     # what CI runs besides conformance
+    nox -s conformance_thorough     # the thorough Hypothesis profile on a bounded subset (CI runs it)
     nox -s images                   # local Docker images of all services, from Debian packages
     nox -s bench                    # benchmarks: adapters vs raw drivers, as ratios
 
@@ -19,7 +20,15 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "packages", "tests", "conformance", "conformance_third_party"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "packages",
+    "tests",
+    "conformance",
+    "conformance_third_party",
+    "conformance_thorough",
+]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
