@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -60,3 +61,28 @@ def test_foreign_records_are_refused() -> None:
     record = Consumed(None, b"1", [])
     with pytest.raises(AdapterSerializationError, match="stepkit"):
         codec.decode(record, {}, 1)
+
+
+def test_decoded_event_is_what_model_construct_builds() -> None:
+    event = Event(topic="t", data=[1, {"a": 2.5}], message_group_id="g", baggage="k=v")
+    record = consumed(codec.encode(event, max_bytes=10_000))
+    headers = codec.header_map(record)
+    back = codec.decode(record, headers, 3)
+    fields = {**event.model_dump(), "attempt": 3}
+    expected = Event.model_construct(**fields)
+    assert back == expected
+    assert back.model_dump() == expected.model_dump()
+    assert back.model_fields_set == expected.model_fields_set
+    back.attempt = 4  # an ordinary mutable model: its fields set is its own
+    assert back.attempt == 4
+    assert expected.attempt == 3
+
+
+def test_generated_ids_are_uuid4_hex() -> None:
+    ids = {Event(topic="t").message_id for _ in range(200)}
+    assert len(ids) == 200
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert parsed.hex == value
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122

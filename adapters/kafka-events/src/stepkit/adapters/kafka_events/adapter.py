@@ -15,6 +15,7 @@ from stepkit.adapters.kafka_events.naming import Names
 from stepkit.core.capabilities import Capability
 from stepkit.core.config import AdapterConfig
 from stepkit.core.consumers import ConsumerRegistry, new_subscription
+from stepkit.core.deadline import SharedDeadline
 from stepkit.core.errors import AdapterError
 from stepkit.core.models.events import Event, QueueConfig
 from stepkit.core.protocols.events import EventAdapter, EventHandler, Subscription
@@ -58,6 +59,7 @@ class KafkaEventAdapter(EventAdapter):
         self.clients = Clients(self.config)
         self._consumers: ConsumerRegistry[GroupConsumer] = ConsumerRegistry()
         self._topic_names: dict[str, str] = {}
+        self._emit_deadline = SharedDeadline(self.config.operation_timeout)
 
     async def _open(self) -> None:
         async with bounded(self.config.operation_timeout, "open"):
@@ -81,17 +83,17 @@ class KafkaEventAdapter(EventAdapter):
         topic = self._topic_names.get(event.topic)
         if topic is None:
             topic = self._topic_names[event.topic] = self.names.events(event.topic)
-        timeout = self.config.operation_timeout
-        # Hot path: asyncio.timeout and the core's error translation, without a context-manager generator.
+        # Hot path: one shared timer bounds every running emit (core SharedDeadline), and the
+        # core's error translation, without a context-manager generator.
         try:
-            async with asyncio.timeout(timeout):
+            async with self._emit_deadline.bound():
                 if not self.clients.knows(topic):
                     await self.clients.ensure_topics({topic: self.config.partitions})
                 await self.clients.produce(topic, record)
         except AdapterError:
             raise
         except Exception as exc:
-            raise translate(exc, timeout, f"emit on {event.topic!r}") from exc
+            raise translate(exc, self._emit_deadline.timeout, f"emit on {event.topic!r}") from exc
 
     async def _subscribe(self, topic: str, subscriber: str, handler: EventHandler, config: QueueConfig) -> Subscription:
         subscription = new_subscription(topic, subscriber, handler, config)

@@ -122,7 +122,7 @@ def decode(record: Any, headers: dict[str, bytes], attempt: int) -> Event:
         raise AdapterSerializationError("record lacks the stepkit topic, message id or trace id headers")
     data = loads(record.value, f"event value on topic {topic!r}")
     # Built without re-validation: every field was validated at emit.
-    return Event.model_construct(
+    return Event.trusted(
         topic=topic,
         data=data,
         trace_id=trace_id,
