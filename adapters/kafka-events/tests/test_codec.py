@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -76,13 +75,3 @@ def test_decoded_event_is_what_model_construct_builds() -> None:
     back.attempt = 4  # an ordinary mutable model: its fields set is its own
     assert back.attempt == 4
     assert expected.attempt == 3
-
-
-def test_generated_ids_are_uuid4_hex() -> None:
-    ids = {Event(topic="t").message_id for _ in range(200)}
-    assert len(ids) == 200
-    for value in ids:
-        parsed = uuid.UUID(value)
-        assert parsed.hex == value
-        assert parsed.version == 4
-        assert parsed.variant == uuid.RFC_4122
