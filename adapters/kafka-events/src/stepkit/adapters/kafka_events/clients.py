@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-untyped]
@@ -69,14 +70,7 @@ class Clients:
             request_timeout_ms=_ms(self.settings.operation_timeout),
             retry_backoff_ms=50,
         )
-        try:
-            await admin.start()
-        except BaseException as exc:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(admin.close())
-            if isinstance(exc, UNAVAILABLE):
-                raise AdapterUnavailableError(f"{BACKEND}: cannot reach {self.settings.url}: {exc!r}") from exc
-            raise
+        await _started(admin, stop=admin.close, where=self.settings.url)
         return admin
 
     def consumer(self, group_id: str, **options: Any) -> Any:
@@ -145,15 +139,18 @@ class Clients:
         await self.admin.close()
 
 
-async def _started(client: Any) -> None:
-    """Start a producer or consumer; on failure stop it again, unreachable brokers as unavailable."""
+async def _started(
+    client: Any, *, stop: Callable[[], Awaitable[Any]] | None = None, where: str = "the brokers"
+) -> None:
+    """Start a producer, consumer or admin client; on failure shut it again (``stop``, default
+    ``client.stop``) and report unreachable brokers as unavailable, naming ``where``."""
     try:
         await client.start()
     except BaseException as exc:
         with contextlib.suppress(Exception):
-            await asyncio.shield(client.stop())
+            await asyncio.shield((stop or client.stop)())
         if isinstance(exc, UNAVAILABLE):
-            raise AdapterUnavailableError(f"{BACKEND}: cannot reach the brokers: {exc!r}") from exc
+            raise AdapterUnavailableError(f"{BACKEND}: cannot reach {where}: {exc!r}") from exc
         raise
 
 
